@@ -1,0 +1,82 @@
+"""Each ``docs/<kind>/<id>.yaml`` file is a Sphinx document of its own, read by this parser.
+
+Sphinx then tracks the YAML file like any page: an edit re-reads exactly that document and nothing
+is generated into the source tree. The parser validates the file, records the entry in the ``kb``
+domain and hands a one-line MyST document to myst-parser, whose ``kb-entry-page`` directive renders
+the page from the recorded data.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from docutils import nodes
+from myst_parser.parsers.sphinx_ import MystParser
+from sphinx.util import logging
+
+from .loader import load_yaml
+from .problems import Problem, field_path
+from .schema import Context, validate
+
+logger = logging.getLogger(__name__)
+
+SUFFIX = ".yaml"
+FILETYPE = "labkb-entry"
+
+
+def warn(problem: Problem) -> None:
+    """Log a problem through Sphinx: ``file:line: WARNING: field: message [kb.subtype]``."""
+    text = f"{problem.field}: {problem.message}" if problem.field else problem.message
+    logger.warning(text, location=problem.location, type="kb", subtype=problem.subtype)
+
+
+def entry_kind(docname: str, config: Any) -> str | None:
+    """The kind of entry a document holds, from its folder (``kb_entry_dirs``)."""
+    folder = docname.split("/", 1)[0] if "/" in docname else ""
+    return config.kb_entry_dirs.get(folder)
+
+
+def build_context(env: Any) -> Context:
+    """The ids entries may refer to, from the documents Sphinx found (the same in every process)."""
+    config = env.config
+    entries, areas, people = set(), set(), set()
+    for docname in env.found_docs:
+        folder, _, leaf = docname.rpartition("/")
+        if leaf == "index":
+            continue
+        if folder in config.kb_entry_dirs and str(env.doc2path(docname)).endswith(SUFFIX):
+            entries.add(leaf)
+        elif folder == config.kb_area_dir:
+            areas.add(leaf)
+        elif folder == config.kb_people_dir:
+            people.add(leaf)
+    return Context(frozenset(areas), frozenset(people), frozenset(entries))
+
+
+class EntryParser(MystParser):
+    """Parse an entry YAML file into a page (via the ``kb-entry-page`` directive)."""
+
+    supported = (FILETYPE,)
+
+    def parse(self, inputstring: str, document: nodes.document) -> None:
+        env = document.settings.env
+        docname = env.docname
+        path = os.fspath(env.doc2path(docname))
+        entry_id = docname.rsplit("/", 1)[-1]
+        kind = entry_kind(docname, env.config)
+        if kind is None:
+            folders = ", ".join(f"{d}/" for d in env.config.kb_entry_dirs)
+            warn(Problem(path, 1, "", f"YAML entries belong in one of: {folders}", "id"))
+            kind = "project"
+        context = getattr(env, "_labkb_context", None) or build_context(env)
+        loaded = load_yaml(inputstring, path)
+        result = validate(loaded, path, entry_id, kind, context)
+        for problem in result.problems:
+            warn(problem)
+        env.get_domain("kb").note_entry(docname, {
+            "id": entry_id, "kind": kind, "docname": docname, "path": path,
+            "anchor": f"kb-{kind}-{entry_id}", "data": result.data,
+            "lines": {field_path(loc): line for loc, line in loaded.lines.items() if len(loc) <= 2},
+        })
+        super().parse("```{kb-entry-page}\n```\n", document)

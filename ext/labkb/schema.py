@@ -1,0 +1,337 @@
+"""The single definition of the entry kinds (project, model) and their validation.
+
+Pydantic models are the source of truth: they validate entries and emit the JSON Schema that
+editors, the CLI and the docs use. Field names of model cards follow the Hugging Face model-card
+metadata (``license``, ``language``, ``pipeline_tag``, ``datasets``, ``base_model``,
+``model-index``) so cards can be exported there.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime
+import difflib
+import re
+from dataclasses import dataclass, field
+from typing import Annotated, Any, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
+
+from .loader import Loaded
+from .problems import Problem, field_path
+
+SCHEMA_VERSION = "1"
+ID_RE = re.compile(r"^[a-z][a-z0-9-]*$")
+KEY_RE = re.compile(r"^[A-Za-z0-9_:.+/-]+$")
+
+
+def _http_url(value: str) -> str:
+    if not re.match(r"^https?://[^\s<>\"']+$", value):
+        raise ValueError("must be an http:// or https:// URL")
+    return value
+
+
+def _image_ref(value: str) -> str:
+    if re.match(r"^https?://", value):
+        return _http_url(value)
+    if re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", value) or value.startswith(("/", "\\")):
+        raise ValueError("must be an http(s) URL or a path relative to the docs folder")
+    if ".." in value.replace("\\", "/").split("/"):
+        raise ValueError("must not leave the docs folder ('..')")
+    return value
+
+
+def _entry_id(value: str) -> str:
+    if not ID_RE.match(value):
+        raise ValueError("must be lowercase letters, digits and hyphens, starting with a letter")
+    return value
+
+
+HttpUrl = Annotated[str, AfterValidator(_http_url)]
+ImageRef = Annotated[str, AfterValidator(_image_ref)]
+EntryId = Annotated[str, AfterValidator(_entry_id)]
+Text = Annotated[str, Field(min_length=1, max_length=20_000)]
+Short = Annotated[str, Field(min_length=1, max_length=300)]
+GithubRepo = Annotated[str, Field(pattern=r"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$")]
+BibKey = Annotated[str, Field(pattern=KEY_RE.pattern)]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, str_strip_whitespace=True)
+
+
+class Links(_Strict):
+    """External links; every value is an http(s) URL."""
+
+    code: HttpUrl | None = None
+    paper: HttpUrl | None = None
+    arxiv: HttpUrl | None = None
+    pdf: HttpUrl | None = None
+    homepage: HttpUrl | None = None
+    demo: HttpUrl | None = None
+    docs: HttpUrl | None = None
+    huggingface: HttpUrl | None = None
+    modelscope: HttpUrl | None = None
+    blog: HttpUrl | None = None
+    video: HttpUrl | None = None
+
+
+class Item(_Strict):
+    """A named point of a model-card section (a component, a capability, a challenge ...)."""
+
+    name: Short
+    description: Text | None = None
+
+
+class Variant(_Strict):
+    name: Short
+    parameters: Short | None = None
+    link: HttpUrl | None = None
+
+
+class Source(_Strict):
+    """Where an evaluation number comes from: required for every result."""
+
+    name: Short
+    url: HttpUrl | None = None
+
+
+class Task(_Strict):
+    type: Short
+    name: Short | None = None
+
+
+class Dataset(_Strict):
+    type: Short
+    name: Short | None = None
+    config: Short | None = None
+    split: Short | None = None
+    revision: Short | None = None
+
+
+class Metric(_Strict):
+    type: Short
+    value: float | int | str
+    name: Short | None = None
+    config: Short | None = None
+    verified: bool | None = None
+
+
+class Result(_Strict):
+    task: Task
+    dataset: Dataset
+    metrics: list[Metric] = Field(min_length=1)
+    source: Source
+
+
+class ModelIndex(_Strict):
+    name: Short
+    results: list[Result] = Field(min_length=1)
+
+
+Status = Literal["planned", "active", "released", "maintained", "archived"]
+
+
+class Project(_Strict):
+    """A project: a toolkit, a system, a method, a paper's artefact."""
+
+    name: Short
+    name_zh: Short | None = None
+    summary: Annotated[str, Field(min_length=1, max_length=1000)]
+    description: Text | None = Field(None, description="MyST Markdown")
+    areas: list[EntryId] = Field(min_length=1)
+    tags: list[Short] = []
+    status: Status | None = None
+    year: Annotated[int, Field(ge=1900, le=2100)] | None = None
+    release_date: datetime.date | None = None
+    venue: Short | None = None
+    people: list[EntryId] = []
+    organization: Short | None = None
+    links: Links | None = None
+    papers: list[BibKey] = []
+    related: list[EntryId] = []
+    image: ImageRef | None = None
+    github: GithubRepo | None = None
+
+
+class Model(Project):
+    """A model: a project with a model card (Hugging Face template + Mitchell et al. 2019)."""
+
+    modalities: list[Short] = []
+    parameters: Short | None = None
+    variants: list[Variant] = []
+    architecture: list[Item] = []
+    training_procedure: list[Item] = []
+    training_data: Text | None = None
+    intended_uses: list[Text] = []
+    out_of_scope_uses: list[Text] = []
+    capabilities: list[Item] = []
+    applications: list[Item] = []
+    significance: list[Item] = []
+    limitations: list[Item] = []
+    outlook: list[Item] = []
+    license: Short | None = None
+    language: list[Annotated[str, Field(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]+)?$")]] = []
+    pipeline_tag: Short | None = None
+    library_name: Short | None = None
+    datasets: list[Short] = []
+    base_model: list[Short] = []
+    model_index: list[ModelIndex] = Field([], alias="model-index")
+
+
+KINDS: dict[str, type[Project]] = {"project": Project, "model": Model}
+
+#: Subtypes of reference fields: field name -> which known-id set of :class:`Context` it uses.
+_REF_FIELDS = {"areas": "areas", "people": "people", "related": "entries"}
+
+
+@dataclass(frozen=True)
+class Context:
+    """What entries may refer to; ``None`` skips that check (e.g. a lone file in the CLI)."""
+
+    areas: frozenset[str] | None = None
+    people: frozenset[str] | None = None
+    entries: frozenset[str] | None = None
+
+
+@dataclass
+class Validated:
+    """The outcome of validating one entry file."""
+
+    id: str
+    kind: str
+    data: dict[str, Any] | None  #: JSON-ready data, or None when the entry cannot be built
+    problems: list[Problem] = field(default_factory=list)
+
+
+def json_schema(kind: str = "model") -> dict[str, Any]:
+    """The JSON Schema of one entry kind (``model`` is the superset)."""
+    schema = KINDS[kind].model_json_schema(by_alias=True)
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["$id"] = f"https://labkb.invalid/schema/v{SCHEMA_VERSION}/{kind}.json"
+    return schema
+
+
+def validate(
+    loaded: Loaded, path: str, entry_id: str, kind: str, context: Context | None = None
+) -> Validated:
+    """Validate loaded YAML as an entry of ``kind``.
+
+    A problem in an optional field drops that field and keeps the entry; a problem in a required
+    field (or a file that is not a mapping) drops the entry. Every problem is reported.
+    """
+    model = KINDS[kind]
+    out = Validated(entry_id, kind, None, list(loaded.problems))
+    if not ID_RE.match(entry_id):
+        out.problems.append(
+            Problem(path, 1, "", f"invalid id {entry_id!r} (the file name): use lowercase "
+                    "letters, digits and hyphens, starting with a letter", "id")
+        )
+        return out
+    if loaded.problems:
+        return out
+    if not isinstance(loaded.data, dict):
+        what = type(loaded.data).__name__
+        out.problems.append(Problem(path, 1, "", f"the file must hold a mapping, not a {what}"))
+        return out
+    data = copy.deepcopy(loaded.data)
+    required = {n for n, f in model.model_fields.items() if f.is_required()}
+    for attempt in range(20):
+        try:
+            entry = model.model_validate(data)
+        except ValidationError as exc:
+            # pydantic reports every error at once: later rounds only see what dropping caused
+            drops = _report(exc, loaded, path, model, out.problems if attempt == 0 else [])
+            fatal = [d for d in drops if not d or (len(d) == 1 and _field_name(model, d[0]) in required)]
+            if fatal:
+                return out
+            for loc in sorted(drops, key=_sort_key, reverse=True):
+                _drop(data, loc)
+            continue
+        _check_refs(entry, loaded, path, context, out.problems)
+        out.data = entry.model_dump(mode="json", by_alias=True, exclude_defaults=True)
+        return out
+    return out
+
+
+def _sort_key(loc: tuple[str | int, ...]) -> tuple[str, ...]:
+    return tuple(f"{p:08d}" if isinstance(p, int) else p for p in loc)
+
+
+def _drop(data: Any, loc: tuple[str | int, ...]) -> None:
+    """Remove the value at ``loc`` (a key of a mapping or an item of a list)."""
+    *parents, last = loc
+    for part in parents:
+        try:
+            data = data[part]
+        except (KeyError, IndexError, TypeError):
+            return
+    if isinstance(data, dict):
+        data.pop(last, None)
+    elif isinstance(data, list) and isinstance(last, int) and last < len(data):
+        del data[last]
+
+
+def _alias(model: type[BaseModel], name: str) -> str:
+    info = model.model_fields.get(name)
+    return info.alias if info is not None and info.alias else name
+
+
+def _field_name(model: type[BaseModel], key: str) -> str:
+    for name, info in model.model_fields.items():
+        if key in (name, info.alias):
+            return name
+    return key
+
+
+def _report(
+    exc: ValidationError, loaded: Loaded, path: str, model: type[BaseModel], into: list[Problem]
+) -> set[tuple[str | int, ...]]:
+    """Turn pydantic errors into problems; return the paths of the values to drop."""
+    drops: set[tuple[str | int, ...]] = set()
+    known = [info.alias or name for name, info in model.model_fields.items()]
+    for err in exc.errors(include_url=False):
+        loc = tuple(err["loc"])
+        kind = err["type"]
+        if kind == "extra_forbidden":
+            message = "unknown field"
+            if len(loc) == 1:
+                close = difflib.get_close_matches(str(loc[0]), known, n=1)
+                if close:
+                    message += f" (did you mean {close[0]!r}?)"
+        elif kind == "missing":
+            message = "required field is missing"
+        else:
+            message = err["msg"].removeprefix("Value error, ")
+        subtype = "link" if "http" in message and "URL" in message else "schema"
+        drop = loc[:-1] if kind == "missing" else loc
+        into.append(Problem(path, loaded.line(drop), field_path(loc), message, subtype))
+        # a union or a constrained list reports one path per alternative: keep the shortest
+        drops.add(drop)
+    return {d for d in drops if not any(d[: len(o)] == o and d != o for o in drops)}
+
+
+def _check_refs(
+    entry: Project, loaded: Loaded, path: str, context: Context | None, into: list[Problem]
+) -> None:
+    """Report references to unknown areas, people and entries, and drop them from the entry."""
+    if context is None:
+        return
+    for name, which in _REF_FIELDS.items():
+        known = getattr(context, which)
+        if known is None:
+            continue
+        values: list[str] = getattr(entry, name)
+        kept = []
+        for i, value in enumerate(values):
+            if value in known:
+                kept.append(value)
+                continue
+            close = difflib.get_close_matches(value, sorted(known), n=1)
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            noun = {"areas": "research area", "people": "person", "entries": "entry"}[which]
+            into.append(
+                Problem(path, loaded.line((name, i)), f"{name}[{i}]",
+                        f"unknown {noun} {value!r}{hint}", "ref")
+            )
+        setattr(entry, name, kept)

@@ -1,0 +1,51 @@
+"""Which entries a grid shows: selectors are plain dicts so they pickle and compare cheaply."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+SORT_KEYS = ("name", "year", "-year", "id")
+
+
+def _values(record: dict[str, Any], field: str) -> set[str]:
+    data = record["data"]
+    if field == "kind":
+        return {record["kind"]}
+    if field == "id":
+        return {record["id"]}
+    value = data.get(field)
+    if value is None:
+        return set()
+    if isinstance(value, list):
+        return {str(v).casefold() for v in value}
+    return {str(value).casefold()}
+
+
+def matches(selector: dict[str, Any], record: dict[str, Any]) -> bool:
+    """True when every criterion of ``selector`` accepts ``record`` (values within one are ORed)."""
+    if record is None or record.get("data") is None:
+        return False
+    for field, wanted in selector.get("where", {}).items():
+        if not _values(record, field) & {w.casefold() for w in wanted}:
+            return False
+    return True
+
+
+def select(selector: dict[str, Any], records: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The records a selector shows, sorted and limited as it asks."""
+    chosen = [r for r in records if matches(selector, r)]
+    sort = selector.get("sort", "name")
+    if sort == "id":
+        chosen.sort(key=lambda r: r["id"])
+    elif sort in ("year", "-year"):
+        chosen.sort(key=lambda r: (r["data"]["name"].casefold(), r["id"]))
+        chosen.sort(key=lambda r: r["data"].get("year") or 0, reverse=sort == "-year")
+    else:
+        chosen.sort(key=lambda r: (r["data"]["name"].casefold(), r["id"]))
+    ids = selector.get("where", {}).get("id")
+    if ids and selector.get("keep_order"):
+        order = {i: n for n, i in enumerate(ids)}
+        chosen.sort(key=lambda r: order.get(r["id"], len(order)))
+    limit = selector.get("limit")
+    return chosen[:limit] if limit else chosen
