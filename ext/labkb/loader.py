@@ -67,6 +67,8 @@ def load_yaml(text: str, path: str) -> Loaded:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 1
         message = " ".join(str(p) for p in (exc.context, exc.problem) if p) or "invalid YAML"
+        if exc.context_mark and mark and exc.context_mark.line != mark.line:
+            message += f" (the construct starts on line {exc.context_mark.line + 1})"
         out.problems.append(Problem(path, line, "", f"YAML syntax error: {message}", "yaml"))
     except yaml.YAMLError as exc:  # reader errors (control characters) and the like
         out.problems.append(Problem(path, 1, "", f"YAML error: {exc}", "yaml"))

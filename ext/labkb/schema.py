@@ -295,7 +295,10 @@ def _report(
         kind = err["type"]
         if kind == "extra_forbidden":
             message = "unknown field"
-            if len(loc) == 1:
+            if len(loc) == 1 and model is Project and _field_name(Model, str(loc[0])) in \
+                    Model.model_fields:
+                message += " (model-card fields are only for entries in a models folder)"
+            elif len(loc) == 1:
                 close = difflib.get_close_matches(str(loc[0]), known, n=1)
                 if close:
                     message += f" (did you mean {close[0]!r}?)"

@@ -1,0 +1,163 @@
+"""Every validation problem is one located warning (file:line: field: message [kb.subtype]),
+and every other entry still builds."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import copy_root
+from helpers import card_names, html, warnings
+
+from labkb.loader import load_yaml
+from labkb.schema import Context, json_schema, validate
+
+BROKEN = {
+    "projects/syntax.yaml": "name: Syntax\nsummary: [unclosed\nareas: [vision]\n",
+    "projects/types.yaml": "name: Types\nsummary: ok\nareas: [vision]\nyear: soon\n",
+    "projects/missing.yaml": "name: Missing\nareas: [vision]\n",
+    "projects/unknown.yaml": "name: Unknown\nsummary: ok\nareas: [vision]\ntgas: [x]\n",
+    "projects/refs.yaml": ("name: Refs\nsummary: ok\nareas: [vision, visoin]\npeople: [bob]\n"
+                           "related: [alpha, nope]\n"),
+    "projects/badlink.yaml": ("name: Badlink\nsummary: ok\nareas: [vision]\nlinks:\n"
+                              "  code: javascript:alert(1)\n  paper: https://example.org/p\n"),
+    "models/alpha.yaml": "name: Alpha again\nsummary: dup\nareas: [vision]\n",
+    "projects/Bad_Id.yaml": "name: Bad\nsummary: ok\nareas: [vision]\n",
+    "projects/list.yaml": "- name: a\n",
+    "projects/empty.yaml": "",
+    "projects/dupkey.yaml": "name: A\nname: B\nsummary: ok\nareas: [vision]\n",
+}
+
+EXPECTED = [
+    ("projects/syntax.yaml:3", "(the construct starts on line 2)", "kb.yaml"),
+    ("projects/types.yaml:4", "year: Input should be a valid integer", "kb.schema"),
+    ("projects/missing.yaml:1", "summary: required field is missing", "kb.schema"),
+    ("projects/unknown.yaml:4", "tgas: unknown field (did you mean 'tags'?)", "kb.schema"),
+    ("projects/refs.yaml:3", "areas[1]: unknown research area 'visoin' (did you mean 'vision'?)",
+     "kb.ref"),
+    ("projects/refs.yaml:4", "people[0]: unknown person 'bob'", "kb.ref"),
+    ("projects/refs.yaml:5", "related[1]: unknown entry 'nope'", "kb.ref"),
+    ("projects/badlink.yaml:5", "links.code: must be an http:// or https:// URL", "kb.link"),
+    ("projects/alpha.yaml:1", "duplicate entry id 'alpha' (first defined in", "kb.duplicate"),
+    # alpha is now a model, so links to the project alpha dangle
+    ("hosts/rst.rst:9", "unknown project id 'alpha'", "ref.project"),
+    ("index.md:48", "unknown project id 'alpha'", "ref.project"),
+    ("projects/Bad_Id.yaml:1", "invalid id 'Bad_Id'", "kb.id"),
+    ("projects/list.yaml:1", "the file must hold a mapping, not a list", "kb.schema"),
+    ("projects/empty.yaml:1", "the file is empty", "kb.yaml"),
+    ("projects/dupkey.yaml:2", "name: duplicate key (first defined on line 1)", "kb.yaml"),
+]
+
+
+@pytest.fixture
+def broken_app(make_app, rootdir, tmp_path):
+    src = copy_root(rootdir, "kb", tmp_path)
+    for name, text in BROKEN.items():
+        (src / name).write_text(text, encoding="utf8")
+    app = make_app("html", srcdir=src, freshenv=True)
+    app.build()
+    return app
+
+
+def test_each_problem_is_one_located_warning(broken_app):
+    found = warnings(broken_app)
+    for location, message, subtype in EXPECTED:
+        hits = [w for w in found if f"{location}: WARNING: " in w and message in w
+                and w.endswith(f"[{subtype}]")]
+        assert len(hits) == 1, (location, message, found)
+    assert len(found) == len(EXPECTED), "\n".join(found)
+    assert "Traceback" not in broken_app.status.getvalue() + broken_app.warning.getvalue()
+
+
+def test_other_entries_still_build(broken_app):
+    names = card_names(html(broken_app.outdir, "research/vision.html"))
+    # the first of two files with one id wins (by path: models/ before projects/); entries with
+    # problems in optional fields render without those fields
+    assert names == ["Alpha again", "Badlink", "Refs", "Types", "Unknown", "VisionModel"]
+    soup = html(broken_app.outdir, "projects/badlink.html")
+    assert [a["href"] for a in soup.select(".kb-links a")] == ["https://example.org/p"]
+    refs = html(broken_app.outdir, "projects/refs.html").select_one(".kb-facts").get_text()
+    assert "bob" not in refs
+    assert (broken_app.outdir / "projects/syntax.html").exists()
+
+
+def test_subtypes_can_be_suppressed(make_app, rootdir, tmp_path):
+    src = copy_root(rootdir, "kb", tmp_path)
+    for name, text in BROKEN.items():
+        (src / name).write_text(text, encoding="utf8")
+    app = make_app("html", srcdir=src, freshenv=True,
+                   confoverrides={"suppress_warnings": ["kb.ref", "kb.yaml"]})
+    app.build()
+    found = warnings(app)
+    assert not any(w.endswith(("[kb.ref]", "[kb.yaml]")) for w in found)
+    assert any(w.endswith("[kb.schema]") for w in found)
+
+
+@pytest.mark.parametrize("text", [
+    "name: <script>alert(1)</script>\nsummary: '\"><img src=x onerror=alert(1)>'\n"
+    "areas: [vision]\ntags: ['<b>t</b>', '{raw}`html <i>`']\nname_zh: '`code` *em*'\n",
+])
+def test_markup_in_plain_fields_is_escaped(make_app, rootdir, tmp_path, text):
+    src = copy_root(rootdir, "kb", tmp_path)
+    (src / "projects/evil.yaml").write_text(text, encoding="utf8")
+    app = make_app("html", srcdir=src, freshenv=True)
+    app.build()
+    for page in ("projects/evil.html", "index.html", "research/vision.html"):
+        raw = (app.outdir / page).read_text(encoding="utf8")
+        assert "<script>alert" not in raw and "<img src=x" not in raw and "<b>t</b>" not in raw
+        assert "<i>" not in raw
+    soup = html(app.outdir, "projects/evil.html")
+    assert soup.select_one("h1").get_text(strip=True).startswith("<script>alert(1)</script>")
+    assert "{raw}`html <i>`" in [b.get_text() for b in soup.select(".kb-tag")]
+
+
+def test_raw_html_in_description_is_not_emitted(make_app, rootdir, tmp_path):
+    src = copy_root(rootdir, "kb", tmp_path)
+    (src / "projects/raw.yaml").write_text(
+        "name: Raw\nsummary: ok\nareas: [vision]\ndescription: |\n  Text.\n\n"
+        "  <script>alert(1)</script>\n\n  [x](javascript:alert(1))\n", encoding="utf8")
+    app = make_app("html", srcdir=src, freshenv=True)
+    app.build()
+    raw = (app.outdir / "projects/raw.html").read_text(encoding="utf8")
+    assert "<script>alert" not in raw and 'href="javascript:' not in raw
+    assert any("raw.yaml:4" in w and "[kb.markup]" in w for w in warnings(app))
+
+
+# -- the validator alone, without Sphinx ----------------------------------------------------------
+def check(text: str, kind: str = "project", context: Context | None = None):
+    return validate(load_yaml(text, "x.yaml"), "x.yaml", "x", kind, context)
+
+
+def test_valid_entry_round_trips_to_json_data():
+    result = check("name: X\nsummary: s\nareas: [a]\nyear: 2020\nrelease_date: 2020-01-02\n")
+    assert result.problems == []
+    assert result.data == {"name": "X", "summary": "s", "areas": ["a"], "year": 2020,
+                           "release_date": "2020-01-02"}
+
+
+def test_model_fields_are_refused_on_projects():
+    result = check("name: X\nsummary: s\nareas: [a]\nlicense: mit\n")
+    assert [str(p) for p in result.problems] == [
+        "x.yaml:4: license: unknown field (model-card fields are only for entries in a models "
+        "folder)"]
+    assert "license" not in result.data
+
+
+def test_evaluation_results_need_a_source():
+    text = ("name: X\nsummary: s\nareas: [a]\nmodel-index:\n  - name: X\n    results:\n"
+            "      - task: {type: t}\n        dataset: {type: d}\n        metrics: [{type: m, value: 1}]\n")
+    result = check(text, "model")
+    assert "x.yaml:7: model-index[0].results[0].source: required field is missing" in \
+        [str(p) for p in result.problems]
+    assert "model-index" not in result.data
+
+
+def test_python_tags_and_aliases_are_refused():
+    assert "YAML" in check("!!python/object/apply:os.system ['true']\n").problems[0].message
+    bomb = "a: &a [x, x]\nb: &b [*a, *a]\nc: [*b, *b]\n"
+    assert check(bomb).problems[0].message == "YAML aliases are not allowed"
+
+
+def test_json_schema_is_the_single_definition():
+    schema = json_schema("model")
+    assert schema["required"] == ["name", "summary", "areas"]
+    assert "model-index" in schema["properties"]
+    assert "license" not in json_schema("project")["properties"]
