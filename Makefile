@@ -12,7 +12,7 @@ SPHINX    := $(PY) -m sphinx -c . docs
 # A usable interpreter: the first candidate that actually runs and is >= 3.12
 # (pyenv shims exist but fail unless that version is selected, so each is run, not just found).
 define find_python
-for c in $$PYTHON python3.13 python3.12 python3 \
+for c in $(PYTHON) python3.13 python3.12 python3 \
          "$$(pyenv root 2>/dev/null)"/versions/3.13*/bin/python3 \
          "$$(pyenv root 2>/dev/null)"/versions/3.12*/bin/python3; do \
   [ -n "$$c" ] || continue; \

@@ -6,7 +6,6 @@ from __future__ import annotations
 import pytest
 from conftest import copy_root
 from helpers import card_names, html, warnings
-
 from labkb.loader import load_yaml
 from labkb.schema import Context, json_schema, validate
 

@@ -132,51 +132,61 @@ class ModelIndex(_Strict):
 Status = Literal["planned", "active", "released", "maintained", "archived"]
 
 
+def _f(description: str, default: Any = None, **kw: Any) -> Any:
+    return Field(default, description=description, **kw)
+
+
 class Project(_Strict):
     """A project: a toolkit, a system, a method, a paper's artefact."""
 
-    name: Short
-    name_zh: Short | None = None
-    summary: Annotated[str, Field(min_length=1, max_length=1000)]
-    description: Text | None = Field(None, description="MyST Markdown")
-    areas: list[EntryId] = Field(min_length=1)
-    tags: list[Short] = []
-    status: Status | None = None
-    year: Annotated[int, Field(ge=1900, le=2100)] | None = None
-    release_date: datetime.date | None = None
-    venue: Short | None = None
-    people: list[EntryId] = []
-    organization: Short | None = None
-    links: Links | None = None
-    papers: list[BibKey] = []
-    related: list[EntryId] = []
-    image: ImageRef | None = None
-    github: GithubRepo | None = None
+    name: Short = Field(description="Display name, as its authors write it.")
+    name_zh: Short | None = _f("Chinese name.")
+    summary: Annotated[str, Field(min_length=1, max_length=1000)] = Field(
+        description="One or two plain sentences, shown on cards.")
+    description: Text | None = _f("Longer description; the only field parsed as MyST Markdown.")
+    areas: list[EntryId] = Field(min_length=1, description="Research area ids (pages of "
+                                 "`docs/research/`).")
+    tags: list[Short] = _f("Keywords, English or Chinese; filterable and searchable.", [])
+    status: Status | None = _f("Life-cycle status.")
+    year: Annotated[int, Field(ge=1900, le=2100)] | None = _f("Year of first release or paper.")
+    release_date: datetime.date | None = _f("Exact release date, YYYY-MM-DD.")
+    venue: Short | None = _f("Venue of its main paper, e.g. ICLR.")
+    people: list[EntryId] = _f("Person ids (pages of `docs/people/`).", [])
+    organization: Short | None = _f("Developing organization.")
+    links: Links | None = _f("http(s) links: code, paper, arxiv, pdf, homepage, demo, docs, "
+                             "huggingface, modelscope, blog, video.")
+    papers: list[BibKey] = _f("Keys of records in `refs/*.bib`.", [])
+    related: list[EntryId] = _f("Ids of related entries.", [])
+    image: ImageRef | None = _f("Image: a path relative to `docs/` or an http(s) URL.")
+    github: GithubRepo | None = _f("GitHub `owner/repo`, for a stars badge loaded by the "
+                                   "reader's browser.")
 
 
 class Model(Project):
     """A model: a project with a model card (Hugging Face template + Mitchell et al. 2019)."""
 
-    modalities: list[Short] = []
-    parameters: Short | None = None
-    variants: list[Variant] = []
-    architecture: list[Item] = []
-    training_procedure: list[Item] = []
-    training_data: Text | None = None
-    intended_uses: list[Text] = []
-    out_of_scope_uses: list[Text] = []
-    capabilities: list[Item] = []
-    applications: list[Item] = []
-    significance: list[Item] = []
-    limitations: list[Item] = []
-    outlook: list[Item] = []
-    license: Short | None = None
-    language: list[Annotated[str, Field(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]+)?$")]] = []
-    pipeline_tag: Short | None = None
-    library_name: Short | None = None
-    datasets: list[Short] = []
-    base_model: list[Short] = []
-    model_index: list[ModelIndex] = Field([], alias="model-index")
+    modalities: list[Short] = _f("Input/output modalities, e.g. image, text.", [])
+    parameters: Short | None = _f("Parameter count as stated, e.g. 7B.")
+    variants: list[Variant] = _f("Sizes or releases: name, parameters, link.", [])
+    architecture: list[Item] = _f("Model details: components (name, description).", [])
+    training_procedure: list[Item] = _f("Training stages in order (name, description).", [])
+    training_data: Text | None = _f("Training data, plain text.")
+    intended_uses: list[Text] = _f("Direct and downstream uses.", [])
+    out_of_scope_uses: list[Text] = _f("Uses the model is not meant for.", [])
+    capabilities: list[Item] = _f("Capability groups (name, description).", [])
+    applications: list[Item] = _f("Application scenarios (name, description).", [])
+    significance: list[Item] = _f("Open-source significance (name, description).", [])
+    limitations: list[Item] = _f("Bias, risks, limitations and challenges.", [])
+    outlook: list[Item] = _f("Future directions.", [])
+    license: Short | None = _f("License id, as on the Hugging Face Hub (e.g. apache-2.0).")
+    language: list[Annotated[str, Field(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]+)?$")]] = _f(
+        "ISO 639-1 language codes.", [])
+    pipeline_tag: Short | None = _f("Hugging Face task, e.g. image-text-to-text.")
+    library_name: Short | None = _f("Library, e.g. transformers.")
+    datasets: list[Short] = _f("Training datasets (Hub ids or names).", [])
+    base_model: list[Short] = _f("Models it was fine-tuned from.", [])
+    model_index: list[ModelIndex] = Field([], alias="model-index", description=(
+        "Evaluation results in Hugging Face model-index form; every result needs a `source`."))
 
 
 KINDS: dict[str, type[Project]] = {"project": Project, "model": Model}
@@ -338,3 +348,36 @@ def _check_refs(
                         f"unknown {noun} {value!r}{hint}", "ref")
             )
         setattr(entry, name, kept)
+
+
+def markdown_table() -> str:
+    """The fields of every kind as a Markdown table, generated for the README."""
+    rows = ["| field | kinds | type | required | description |", "|---|---|---|---|---|"]
+    project = json_schema("project")
+    model = json_schema("model")
+    for name, spec in model["properties"].items():
+        kinds = "project, model" if name in project["properties"] else "model"
+        required = "yes" if name in model.get("required", []) else ""
+        rows.append(f"| `{name}` | {kinds} | {_type_of(spec, model)} | {required} | "
+                    f"{_describe(name)} |")
+    return "\n".join(rows)
+
+
+def _type_of(spec: dict[str, Any], root: dict[str, Any]) -> str:
+    if "anyOf" in spec:
+        kinds = [_type_of(s, root) for s in spec["anyOf"] if s.get("type") != "null"]
+        return " or ".join(kinds)
+    if "$ref" in spec:
+        return "mapping (" + spec["$ref"].rsplit("/", 1)[-1] + ")"
+    if spec.get("type") == "array":
+        return "list of " + _type_of(spec.get("items", {}), root)
+    if "enum" in spec:
+        return "one of " + ", ".join(spec["enum"])
+    if spec.get("format") == "date":
+        return "date"
+    return spec.get("type", "any")
+
+
+def _describe(name: str) -> str:
+    info = Model.model_fields.get(_field_name(Model, name))
+    return (info.description or "") if info is not None else ""

@@ -1,0 +1,45 @@
+"""Project hygiene: the README's schema table is generated, the code is ruff clean."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from labkb.cli import main
+from labkb.schema import markdown_table
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def test_readme_schema_table_is_generated_from_the_schema():
+    readme = (REPO / "README.md").read_text(encoding="utf8")
+    start = readme.index("<!-- schema-table:start -->\n") + len("<!-- schema-table:start -->\n")
+    end = readme.index("\n<!-- schema-table:end -->")
+    assert readme[start:end] == markdown_table(), "run: labkb schema --markdown"
+
+
+def test_ruff_clean():
+    ruff = shutil.which("ruff") or str(Path(sys.executable).parent / "ruff")
+    if not Path(ruff).exists():
+        pytest.fail("ruff is not installed (it is in the test extra)")
+    proc = subprocess.run([ruff, "check", "ext", "tests", "conf.py"], cwd=REPO,
+                          capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def test_cli_check_passes_on_the_real_entries(capsys):
+    assert main(["check", "--docs", str(REPO / "docs")]) == 0
+    assert ", 0 problems" in capsys.readouterr().err
+
+
+def test_cli_check_fails_with_located_problems(tmp_path, capsys):
+    (tmp_path / "projects").mkdir()
+    (tmp_path / "research").mkdir()
+    (tmp_path / "research" / "vision.md").write_text("# Vision\n")
+    (tmp_path / "projects" / "x.yaml").write_text("name: X\nsummary: s\nareas: [visoin]\n")
+    assert main(["check", "--docs", str(tmp_path)]) == 1
+    err = capsys.readouterr().err
+    assert f"{tmp_path / 'projects' / 'x.yaml'}:3: areas[0]: unknown research area 'visoin'" in err

@@ -1,0 +1,112 @@
+"""The real site: built from clean with -W -n, holding what the seeds say."""
+
+from __future__ import annotations
+
+import json
+import re
+
+from helpers import card_names, html
+
+AREAS = ["ai-infrastructure", "multimodal-large-models", "reinforcement-learning-reasoning",
+         "tools-and-agents", "embodied-intelligence", "new-architectures",
+         "mechanistic-interpretability", "pretraining-post-training", "efficiency-optimization",
+         "learning-frameworks", "network-architecture-design"]
+
+
+def test_every_area_page_exists_and_is_linked_from_home(site):
+    home = html(site, "index.html")
+    links = {a["href"] for a in home.select("a[href]")}
+    for area in AREAS:
+        assert (site / f"research/{area}.html").exists()
+        assert f"research/{area}.html" in links, area
+
+
+def test_navbar_sections(site):
+    nav = [a.get_text(strip=True) for a in html(site, "index.html").select(".navbar-nav a.nav-link")]
+    assert nav[:5] == ["Research", "Projects", "Models", "Publications", "People"]
+
+
+def test_dropdowns_hold_the_representative_works(site):
+    expected = {
+        "efficiency-optimization": {"Faster Optimizer": ["Adan", "SLRLA", "R-SPIDER", "HSDMPG"],
+                                    "Plug-and-play Acceleration Framework": ["Win"],
+                                    "Inference Acceleration of (multimodal) LLMs":
+                                        ["GTO", "GRIFFIN"]},
+        "learning-frameworks": {"Single-modal Learning": ["PCL", "Mugs", "SANE", "TEC", "PGCL"],
+                                "Multi-modal Learning": ["PTP", "CLOT", "CoVGT", "Genixer",
+                                                         "Wav-BERT"],
+                                "Agentic Learning": ["CaPo", "CoTS"],
+                                "Image Generation": ["MDT", "EditAnything", "FDT", "ScaleLong",
+                                                     "PPOGAN"],
+                                "3D Generation": ["Consistent3D", "DTC123", "Gamba", "Instant3D"]},
+        "network-architecture-design": {"Manually-Designed Network": ["MetaFormer", "IFormer",
+                                                                      "InceptionNeXt",
+                                                                      "DualFormer", "SUN"],
+                                        "Automatically-Designed Network": ["PR-DARTS"]},
+    }
+    for area, dropdowns in expected.items():
+        soup = html(site, f"research/{area}.html")
+        found = {d.select_one("summary").get_text(" ", strip=True): d.get_text(" ", strip=True)
+                 for d in soup.select("details.sd-dropdown")}
+        for title, works in dropdowns.items():
+            assert title in found, (area, title, list(found))
+            for work in works:
+                assert work in found[title], (area, title, work)
+    adan = html(site, "research/efficiency-optimization.html").select_one(
+        'details.sd-dropdown a[href="https://arxiv.org/abs/2208.06677"]')
+    assert adan.get_text() == "Adan"
+
+
+def test_people_pages_show_the_seed_figures(site):
+    text = html(site, "people/rui-men.html").get_text(" ", strip=True)
+    for figure in ("28", "25,845", "30", "44%", "62"):
+        assert figure in text
+    assert "Qwen Technical Report" in text
+    assert "panzhous.github.io" in html(site, "people/pan-zhou.html").get_text()
+
+
+def test_search_index_contains_the_pages(site):
+    raw = (site / "searchindex.js").read_text(encoding="utf8")
+    index = json.loads(re.search(r"Search\.setIndex\((.*)\)\s*$", raw, re.S).group(1))
+    for doc in ["index", "models/moss-vl", "research/efficiency-optimization", "people/rui-men",
+                "projects/adan"]:
+        assert doc in index["docnames"], doc
+    assert "视觉" in index["terms"] or "视觉理解" in index["terms"]
+
+
+def test_moss_vl_model_card(site):
+    soup = html(site, "models/moss-vl.html")
+    sections = {s["id"] for s in soup.select("section[id]")}
+    assert {"model-details", "architecture", "training", "capabilities", "applications",
+            "limitations", "significance", "outlook"} <= sections
+    text = soup.get_text(" ", strip=True)
+    for phrase in ("Visual Encoder", "Multimodal Projection Layer", "Language Model Base",
+                   "based on open-source general paradigms", "Image Description",
+                   "Visual Question Answering", "Image-Text Retrieval", "Visual Reasoning",
+                   "Visual Instruction Following", "Data Bottleneck", "多模态模型", "视觉理解"):
+        assert phrase in text, phrase
+    assert len(soup.select("#capabilities dt")) == 5
+    assert len(soup.select("#applications dt")) == 5
+
+
+def test_area_pages_show_their_entries(site):
+    counts = {}
+    for area in AREAS:
+        soup = html(site, f"research/{area}.html")
+        assert soup.select("div.kb-grid, p.kb-empty"), area
+        counts[area] = len(card_names(soup))
+    # every area the seeds give entries for shows them; the seeds name none for interpretability
+    assert all(n > 0 for a, n in counts.items() if a != "mechanistic-interpretability"), counts
+    assert "MOSS-VL" in card_names(html(site, "research/multimodal-large-models.html"))
+
+
+def test_every_entry_has_a_page(site):
+    from pathlib import Path
+
+    docs = Path(__file__).resolve().parent.parent / "docs"
+    for kind in ("projects", "models"):
+        ids = sorted(p.stem for p in (docs / kind).glob("*.yaml"))
+        assert ids, kind
+        for entry_id in ids:
+            assert (site / kind / f"{entry_id}.html").exists(), entry_id
+        assert len(card_names(html(site, f"{kind}/index.html"))) == len(ids)
