@@ -160,3 +160,44 @@ def test_json_schema_is_the_single_definition():
     assert schema["required"] == ["name", "summary", "areas"]
     assert "model-index" in schema["properties"]
     assert "license" not in json_schema("project")["properties"]
+
+
+PAYLOAD = "<script>alert(1)</script>\"'><img src=x onerror=alert(2)>{raw}`html <b>x</b>`"
+
+
+def _every_string_field(payload: str) -> str:
+    """A model entry in which every plain-text field (and nested one) holds ``payload``."""
+    import yaml
+
+    item = {"name": payload, "description": payload}
+    data = {
+        "name": payload, "name_zh": payload, "summary": payload, "areas": ["vision"],
+        "tags": [payload], "venue": payload, "organization": payload,
+        "modalities": [payload], "parameters": payload,
+        "variants": [{"name": payload, "parameters": payload}],
+        "architecture": [dict(item)], "training_procedure": [dict(item)], "training_data": payload,
+        "intended_uses": [payload], "out_of_scope_uses": [payload], "capabilities": [dict(item)],
+        "applications": [dict(item)], "significance": [dict(item)], "limitations": [dict(item)],
+        "outlook": [dict(item)],
+        "license": payload, "pipeline_tag": payload, "library_name": payload,
+        "datasets": [payload], "base_model": [payload],
+        "model-index": [{"name": payload, "results": [{
+            "task": {"type": payload, "name": payload},
+            "dataset": {"type": payload, "name": payload},
+            "metrics": [{"type": payload, "value": payload, "name": payload}],
+            "source": {"name": payload}}]}],
+    }
+    return yaml.safe_dump(data, allow_unicode=True)
+
+
+def test_every_string_field_is_escaped(make_app, rootdir, tmp_path):
+    src = copy_root(rootdir, "kb", tmp_path)
+    (src / "models/evil.yaml").write_text(_every_string_field(PAYLOAD), encoding="utf8")
+    app = make_app("html", srcdir=src, freshenv=True)
+    app.build()
+    assert warnings(app) == []
+    page = (app.outdir / "models/evil.html").read_text(encoding="utf8")
+    assert page.count("&lt;script&gt;alert(1)&lt;/script&gt;") >= 30
+    for out in ("models/evil.html", "index.html", "models/index.html", "research/vision.html"):
+        raw = (app.outdir / out).read_text(encoding="utf8")
+        assert "<script>alert" not in raw and "<img src=x" not in raw and "<b>x</b>" not in raw
