@@ -10,7 +10,7 @@ from sphinx.errors import NoUri
 from sphinx_design.shared import PassthroughTextElement, create_component
 
 from .badges import KIND_COLOURS, badge, paragraph
-from .nodes import kb_card_col
+from .nodes import kb_div
 
 #: How many tags a card shows (the page shows all).
 CARD_TAGS = 4
@@ -79,7 +79,7 @@ def grid(builder: Builder, fromdocname: str, records: list[dict[str, Any]],
         row_classes.append(f"sd-row-cols-{size}-{count}")
     row = create_component("grid-row", row_classes)
     for record in records:
-        col = kb_card_col("", classes=["sd-col", "sd-d-flex-row", "kb-card-col"],
+        col = kb_div("", classes=["sd-col", "sd-d-flex-row", "kb-card-col"],
                           data=filter_data(record))
         col += card(builder, fromdocname, record)
         row += col

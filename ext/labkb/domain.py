@@ -22,6 +22,8 @@ from sphinx.util.nodes import make_refnode
 logger = logging.getLogger(__name__)
 
 KIND_TITLES = {"project": "Project", "model": "Model"}
+#: Domain data kept per document (cleared and merged by document).
+PER_DOC = ("docs", "aggregates", "refs", "pubs", "people_names")
 
 
 class EntryRole(XRefRole):
@@ -57,8 +59,12 @@ class KBDomain(Domain):
         "ids": {},  # id -> docname, rebuilt by index_entries()
         "aggregates": {},  # docname -> list of selectors shown on that page (grids, cards)
         "refs": {},  # docname -> sorted list of entry ids referenced from that page
+        "pubs": {},  # docname -> list of publication-list selectors on that page
+        "people_names": {},  # person page -> normalised name variants (lab authors)
+        "bibindex": {},  # bib key -> summary (digest, year, areas, authors), see publications
+        "bibstamp": None,  # mtimes of the .bib files the bibindex was computed from
     }
-    data_version = 1
+    data_version = 2
 
     # -- recording, at read time -------------------------------------------------------------
     def note_entry(self, docname: str, record: dict[str, Any]) -> None:
@@ -74,12 +80,12 @@ class KBDomain(Domain):
 
     # -- parallel and incremental bookkeeping --------------------------------------------------
     def clear_doc(self, docname: str) -> None:
-        for key in ("docs", "aggregates", "refs"):
+        for key in PER_DOC:
             self.data[key].pop(docname, None)
 
     def merge_domaindata(self, docnames: Iterable[str], otherdata: dict[str, Any]) -> None:
         wanted = set(docnames)
-        for key in ("docs", "aggregates", "refs"):
+        for key in PER_DOC:
             for docname, value in otherdata[key].items():
                 if docname in wanted:
                     self.data[key][docname] = value

@@ -8,19 +8,14 @@ from typing import Any
 from sphinx.application import Sphinx
 
 from . import __version__
+from .bib import begin_lenient_parse, end_lenient_parse
 from .domain import EntryRole, KBDomain, index_entries
 from .grids import CardDirective, GridDirective, fill_grids
 from .incremental import before_read, pages_to_rewrite, remember_old, reset
-from .nodes import (
-    depart_card_col_html,
-    depart_passthrough,
-    kb_card_col,
-    kb_grid,
-    visit_card_col_html,
-    visit_passthrough,
-)
+from .nodes import HTML_VISITORS, depart_passthrough, kb_grid, kb_publications, visit_passthrough
 from .page import EntryPageDirective
 from .parser import FILETYPE, SUFFIX, EntryParser
+from .publications import PublicationsDirective, fill_publications
 
 STATIC = Path(__file__).parent / "static"
 
@@ -38,6 +33,8 @@ def setup_extension(app: Sphinx) -> dict[str, Any]:
                          description="folder whose pages are the people")
     app.add_config_value("kb_star_badges", True, "env", types=frozenset({bool}),
                          description="show a GitHub stars badge (loaded by the reader's browser)")
+    app.add_config_value("kb_max_authors", 3, "html", types=frozenset({int}),
+                         description="authors shown before 'and N more' in publication lists")
 
     app.add_source_suffix(SUFFIX, FILETYPE)
     app.add_source_parser(EntryParser)
@@ -48,10 +45,13 @@ def setup_extension(app: Sphinx) -> dict[str, Any]:
     app.add_directive("kb-grid", GridDirective)
     app.add_directive("kb-card", CardDirective)
     passthrough = (visit_passthrough, depart_passthrough)
-    app.add_node(kb_grid, html=passthrough, latex=passthrough, text=passthrough, man=passthrough,
-                 texinfo=passthrough)
-    app.add_node(kb_card_col, html=(visit_card_col_html, depart_card_col_html),
-                 latex=passthrough, text=passthrough, man=passthrough, texinfo=passthrough)
+    for node in (kb_grid, kb_publications):
+        app.add_node(node, html=passthrough, latex=passthrough, text=passthrough,
+                     man=passthrough, texinfo=passthrough)
+    for node, visitors in HTML_VISITORS.items():
+        app.add_node(node, html=visitors, latex=passthrough, text=passthrough, man=passthrough,
+                     texinfo=passthrough)
+    app.add_directive("kb-publications", PublicationsDirective)
 
     app.connect("env-get-outdated", reset)
     app.connect("env-purge-doc", remember_old)
@@ -59,12 +59,16 @@ def setup_extension(app: Sphinx) -> dict[str, Any]:
     app.connect("env-updated", index_entries)
     app.connect("env-get-updated", pages_to_rewrite)
     app.connect("doctree-resolved", fill_grids)
+    app.connect("doctree-resolved", fill_publications)
+    app.connect("builder-inited", begin_lenient_parse, priority=450)
+    app.connect("builder-inited", end_lenient_parse, priority=550)
 
     app.add_static_dir(STATIC)
     app.add_css_file("labkb.css")
+    app.add_js_file("labkb.js", loading_method="defer")
     return {
         "version": __version__,
-        "env_version": 1,
+        "env_version": 2,
         "parallel_read_safe": True,
         "parallel_write_safe": True,
     }

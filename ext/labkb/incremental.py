@@ -13,6 +13,7 @@ from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 
 from .parser import build_context
+from .publications import pub_matches, update_bibindex
 from .select import matches
 
 
@@ -38,19 +39,46 @@ def before_read(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None
 
 
 def pages_to_rewrite(app: Sphinx, env: BuildEnvironment) -> list[str]:
-    """``env-get-updated``: pages showing or naming an entry that changed in this build."""
+    """``env-get-updated``: pages showing or naming an entry or a .bib record that changed."""
     domain = env.get_domain("kb")
     reread: set[str] = getattr(env, "_labkb_reread", set())
     old: dict[str, dict[str, Any]] = getattr(env, "_labkb_old", {})
     docs = domain.data["docs"]
     touched = [*old.values(), *(docs[d] for d in reread if d in docs)]
-    touched = [r for r in touched if r.get("data") is not None or r["docname"] in old]
-    if not touched:
-        return []
+    touched = [r for r in touched if r.get("data") is not None]
+    out: set[str] = set()
+    # entries: grids and cards selecting them, pages linking to them
     ids = {r["id"] for r in touched}
-    out = {doc for doc, refs in domain.data["refs"].items() if ids & set(refs)}
+    out |= {doc for doc, refs in domain.data["refs"].items() if ids & set(refs)}
     for doc, selectors in domain.data["aggregates"].items():
         if any(matches(sel, rec) for sel in selectors for rec in touched):
             out.add(doc)
+    # publications: lists showing a changed record, or one whose "used by" links changed
+    keys = {k.casefold() for r in touched for k in r["data"].get("papers", [])}
+    if "cite" in env.domains:
+        changed_keys, old_index = update_bibindex(env)
+        keys |= changed_keys
+        index = domain.data["bibindex"]
+        for doc, selectors in domain.data["pubs"].items():
+            if any(pub_matches(sel, key, summary) for sel in selectors for key in keys
+                   for summary in (index.get(key), old_index.get(key))):
+                out.add(doc)
+        # entry pages citing a changed record show its label
+        out |= {r["docname"] for r in domain.entries()
+                if {k.casefold() for k in r["data"].get("papers", [])} & changed_keys}
+        # sphinxcontrib-bibtex fills bibliographies at write time but never asks for a rewrite
+        # when citations change (its references page goes stale): ask for it here
+        if _papers_changed(old, docs, reread):
+            out |= {key.docname for key in env.get_domain("cite").bibliographies}
     # the re-read documents are written anyway
     return sorted((out - reread) & env.found_docs)
+
+
+def _papers_changed(old: dict[str, dict[str, Any]], docs: dict[str, dict[str, Any]],
+                    reread: set[str]) -> bool:
+    for docname in set(old) | (reread & set(docs)):
+        before = (old.get(docname) or {}).get("data") or {}
+        after = (docs.get(docname) or {}).get("data") or {}
+        if before.get("papers") != after.get("papers"):
+            return True
+    return False

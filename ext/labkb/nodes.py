@@ -10,17 +10,64 @@ class kb_grid(nodes.General, nodes.Element):  # noqa: N801 (docutils naming)
     """Placeholder for a grid of entries; ``node["selector"]`` says which."""
 
 
-class kb_card_col(nodes.General, nodes.Element):  # noqa: N801
-    """A grid column holding one card, with ``data-kb-*`` attributes for the filter bar."""
+class kb_publications(nodes.General, nodes.Element):  # noqa: N801
+    """Placeholder for a publication list; ``node["selector"]`` says which."""
 
 
-def visit_card_col_html(self: HTML5Translator, node: kb_card_col) -> None:
+class kb_div(nodes.General, nodes.Element):  # noqa: N801
+    """A ``<div>`` with ``data-kb-*`` attributes (cards, publications) for the filter bar."""
+
+
+class kb_details(nodes.General, nodes.Element):  # noqa: N801
+    """An HTML ``<details>`` disclosure (abstract, BibTeX, more authors)."""
+
+
+class kb_summary(nodes.General, nodes.TextElement):  # noqa: N801
+    """The ``<summary>`` of a :class:`kb_details`."""
+
+
+class kb_copy(nodes.General, nodes.Element):  # noqa: N801
+    """A button copying the text of the element whose id is ``node["target"]``."""
+
+
+def visit_div_html(self: HTML5Translator, node: kb_div) -> None:
     attrs = {f"data-kb-{k}": v for k, v in node.get("data", {}).items()}
     self.body.append(self.starttag(node, "div", "", **attrs))
 
 
-def depart_card_col_html(self: HTML5Translator, node: kb_card_col) -> None:
+def depart_div_html(self: HTML5Translator, node: kb_div) -> None:
     self.body.append("</div>\n")
+
+
+def visit_details_html(self: HTML5Translator, node: kb_details) -> None:
+    self.body.append(self.starttag(node, "details", ""))
+
+
+def depart_details_html(self: HTML5Translator, node: kb_details) -> None:
+    self.body.append("</details>\n")
+
+
+def visit_summary_html(self: HTML5Translator, node: kb_summary) -> None:
+    self.body.append(self.starttag(node, "summary", ""))
+
+
+def depart_summary_html(self: HTML5Translator, node: kb_summary) -> None:
+    self.body.append("</summary>")
+
+
+def visit_copy_html(self: HTML5Translator, node: kb_copy) -> None:
+    self.body.append(self.starttag(node, "button", "", type="button", CLASS="kb-copy",
+                                   **{"data-kb-copy": node["target"]}))
+    self.body.append("Copy</button>")
+    raise nodes.SkipNode
+
+
+HTML_VISITORS = {
+    kb_div: (visit_div_html, depart_div_html),
+    kb_details: (visit_details_html, depart_details_html),
+    kb_summary: (visit_summary_html, depart_summary_html),
+    kb_copy: (visit_copy_html, None),
+}
 
 
 def visit_passthrough(self: nodes.NodeVisitor, node: nodes.Element) -> None:

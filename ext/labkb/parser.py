@@ -72,6 +72,8 @@ class EntryParser(MystParser):
         context = getattr(env, "_labkb_context", None) or build_context(env)
         loaded = load_yaml(inputstring, path)
         result = validate(loaded, path, entry_id, kind, context)
+        if result.data is not None:
+            result.problems += _unknown_papers(result.data, loaded, path, env)
         for problem in result.problems:
             warn(problem)
         env.get_domain("kb").note_entry(docname, {
@@ -80,3 +82,21 @@ class EntryParser(MystParser):
             "lines": {field_path(loc): line for loc, line in loaded.lines.items() if len(loc) <= 2},
         })
         super().parse("```{kb-entry-page}\n```\n", document)
+
+
+def _unknown_papers(data: dict[str, Any], loaded: Any, path: str, env: Any) -> list[Problem]:
+    """Report (and drop) ``papers`` keys that no .bib file defines."""
+    from .bib import known_keys
+
+    entries = known_keys(env)
+    if entries is None or not data.get("papers"):
+        return []
+    problems, kept = [], []
+    for i, key in enumerate(data["papers"]):
+        if key in entries:
+            kept.append(key)
+        else:
+            problems.append(Problem(path, loaded.line(("papers", i)), f"papers[{i}]",
+                                    f"unknown BibTeX key {key!r} (not in any .bib file)", "ref"))
+    data["papers"] = kept
+    return problems

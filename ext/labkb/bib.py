@@ -1,0 +1,40 @@
+"""Sphinx side of the .bib checks: keep sphinxcontrib-bibtex from dropping entries after a bad
+one, and report syntax errors and duplicate keys with their locations."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pybtex.errors
+from sphinx.application import Sphinx
+
+from .bibcheck import check_bibfiles
+from .parser import warn
+
+
+def begin_lenient_parse(app: Sphinx) -> None:
+    """``builder-inited`` before sphinxcontrib-bibtex: collect pybtex errors instead of raising,
+    so one malformed entry or duplicate key does not discard the rest of its file."""
+    if "bibtex_bibfiles" in app.config:
+        app._labkb_pybtex = pybtex.errors.capture()  # type: ignore[attr-defined]
+        app._labkb_pybtex.__enter__()  # type: ignore[attr-defined]
+
+
+def end_lenient_parse(app: Sphinx) -> None:
+    """``builder-inited`` after sphinxcontrib-bibtex: stop collecting; report our own checks."""
+    capture: Any = getattr(app, "_labkb_pybtex", None)
+    if capture is None:
+        return
+    capture.__exit__(None, None, None)
+    app._labkb_pybtex = None  # type: ignore[attr-defined]
+    paths = [Path(app.confdir, p) for p in app.config.bibtex_bibfiles]
+    for problem in check_bibfiles(paths):
+        warn(problem)
+
+
+def known_keys(env: Any) -> Any | None:
+    """The parsed .bib entries (a case-insensitive mapping), or None without sphinxcontrib-bibtex."""
+    if "cite" not in env.domains:
+        return None
+    return env.get_domain("cite").bibdata.data.entries
