@@ -108,6 +108,7 @@ def summary(key: str, entry: Entry) -> dict[str, Any]:
     """What selection and change detection need to know of an entry (plain, picklable)."""
     text = BibliographyData({key: entry}).to_string("bibtex")
     return {
+        "key": key,
         "digest": hashlib.sha1(text.encode("utf8")).hexdigest(),
         "year": year(entry),
         "areas": keywords(entry),

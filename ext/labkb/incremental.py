@@ -54,7 +54,7 @@ def pages_to_rewrite(app: Sphinx, env: BuildEnvironment) -> list[str]:
         if any(matches(sel, rec) for sel in selectors for rec in touched):
             out.add(doc)
     # publications: lists showing a changed record, or one whose "used by" links changed
-    keys = {k.casefold() for r in touched for k in r["data"].get("papers", [])}
+    keys = _backlinks_changed(old, docs, reread)
     if "cite" in env.domains:
         changed_keys, old_index = update_bibindex(env)
         keys |= changed_keys
@@ -68,17 +68,21 @@ def pages_to_rewrite(app: Sphinx, env: BuildEnvironment) -> list[str]:
                 if {k.casefold() for k in r["data"].get("papers", [])} & changed_keys}
         # sphinxcontrib-bibtex fills bibliographies at write time but never asks for a rewrite
         # when citations change (its references page goes stale): ask for it here
-        if _papers_changed(old, docs, reread):
+        if keys:
             out |= {key.docname for key in env.get_domain("cite").bibliographies}
     # the re-read documents are written anyway
     return sorted((out - reread) & env.found_docs)
 
 
-def _papers_changed(old: dict[str, dict[str, Any]], docs: dict[str, dict[str, Any]],
-                    reread: set[str]) -> bool:
+def _backlinks_changed(old: dict[str, dict[str, Any]], docs: dict[str, dict[str, Any]],
+                       reread: set[str]) -> set[str]:
+    """Bib keys whose "used by" links change: papers added or removed, or all the papers of an
+    entry that was added, removed or renamed."""
+    keys: set[str] = set()
     for docname in set(old) | (reread & set(docs)):
         before = (old.get(docname) or {}).get("data") or {}
         after = (docs.get(docname) or {}).get("data") or {}
-        if before.get("papers") != after.get("papers"):
-            return True
-    return False
+        was = {k.casefold() for k in before.get("papers", [])}
+        now = {k.casefold() for k in after.get("papers", [])}
+        keys |= (was | now) if before.get("name") != after.get("name") else was ^ now
+    return keys

@@ -125,8 +125,8 @@ def fill_publications(app: Sphinx, doctree: nodes.document, docname: str) -> Non
     lab = {n for names in domain.data["people_names"].values() for n in names}
     for node in placeholders:
         selector = node["selector"]
-        keys = [k for k, s in index.items() if pub_matches(selector, k, s) and k in entries]
-        keys.sort(key=lambda k: (-(index[k]["year"] or 0), k.casefold()))
+        keys = [s["key"] for k, s in index.items() if pub_matches(selector, k, s) and k in entries]
+        keys.sort(key=lambda k: (-(index[k.casefold()]["year"] or 0), k.casefold()))
         if selector["limit"]:
             keys = keys[: selector["limit"]]
         renderer = _Renderer(app, docname, entries, used_by, lab, selector)

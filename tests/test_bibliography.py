@@ -1,0 +1,193 @@
+"""Publication lists, reading lists, citations, backlinks and .bib checks (``test-kb-bib``)."""
+
+from __future__ import annotations
+
+import os
+import time
+
+import pytest
+from conftest import copy_root
+from helpers import html, warnings
+
+#: The al-folio corpus has an @article without a journal: sphinxcontrib-bibtex says so.
+CORPUS_WARNING = "missing journal in einstein1905electrodynamics [bibtex.missing_field]"
+
+
+@pytest.fixture
+def src(rootdir, tmp_path):
+    return copy_root(rootdir, "kb-bib", tmp_path)
+
+
+def build(make_app, src, **kwargs):
+    app = make_app("html", srcdir=src, **kwargs)
+    written: set[str] = set()
+    app.connect("doctree-resolved", lambda app, doctree, doc: written.add(doc))
+    app.build()
+    app.cleanup()
+    return app, written
+
+
+def keys(soup, scope=".kb-pubs"):
+    return [p["data-kb-key"] for p in soup.select(f"{scope} .kb-pub")]
+
+
+def test_publications_page_like_al_folio(make_app, src):
+    app, _ = build(make_app, src, freshenv=True)
+    assert [w for w in warnings(app) if CORPUS_WARNING not in w] == []
+    soup = html(app.outdir, "publications.html")
+    years = [y.get_text() for y in soup.select(".kb-year-heading")]
+    assert years[:3] == ["2024 (1)", "2023 (1)", "2022 (2)"] and years[-1] == "1905 (4)"
+    assert soup.select_one(".kb-pub-count").get_text() == "22 publications"  # 10 + 9 + 3
+    pub = soup.select_one('.kb-pub[data-kb-key="PhysRev.47.777"]')
+    assert pub.select_one(".kb-venue").get_text() == "PhysRev"
+    buttons = {a.get_text(strip=True): a["href"] for a in pub.select(".kb-links a")}
+    # al-folio fields; the relative pdf has no site to resolve against and is left out
+    assert buttons == {"HTML": "https://journals.aps.org/pr/abstract/10.1103/PhysRev.47.777",
+                       "Video": "https://www.youtube-nocookie.com/embed/aqz-KE-bpKQ",
+                       "URL": "http://link.aps.org/doi/10.1103/PhysRev.47.777",
+                       "DOI": "https://doi.org/10.1103/PhysRev.47.777"}
+    summaries = [s.get_text() for s in pub.select("details.kb-disclosure > summary")]
+    assert summaries == ["Abstract", "BibTeX"]
+    bib = pub.select_one("details.kb-disclosure .highlight").get_text()
+    assert "PhysRev.47.777" in bib and "doi" in bib
+    for hidden in ("altmetric", "google_scholar_id", "abbr", "html", "video", "abstract"):
+        assert f"{hidden} =" not in bib, hidden
+    assert pub.select_one("button.kb-copy")["data-kb-copy"] == pub.select_one(
+        "details .highlight-bibtex")["id"]
+    nobel = soup.select_one('.kb-pub[data-kb-key="einstein1905photoelectriceffect"]')
+    assert "Nobel Prize" in nobel.select_one(".kb-pub-award").get_text()
+    # LaTeX accents resolved in titles
+    assert "Über" in soup.select_one('.kb-pub[data-kb-key="einstein1905molekularkinetischen"]'
+                                     ).get_text()
+
+
+def test_authors_shortened_and_lab_people_highlighted(make_app, src):
+    app, _ = build(make_app, src, freshenv=True)
+    pub = html(app.outdir, "publications.html").select_one('.kb-pub[data-kb-key="ada2024vision"]')
+    authors = pub.select_one(".kb-pub-authors")
+    assert authors.select_one("strong.kb-lab-author").get_text() == "Ada Lovelace"
+    assert authors.select_one("details summary").get_text() == "and 2 more"
+    assert "Alan Turing, Edsger Dijkstra" in authors.select_one("details").get_text()
+
+
+def test_selected_on_home_and_escaping(make_app, src):
+    app, _ = build(make_app, src, freshenv=True)
+    soup = html(app.outdir, "index.html")
+    assert soup.select_one(".kb-pubs-title").get_text() == "Selected publications"
+    assert keys(soup) == ["ada2024vision", "TMC2018"]  # selected = {true} in both files
+    raw = (app.outdir / "publications.html").read_text(encoding="utf8")
+    assert "<script>alert(1)</script>" not in raw and "&lt;script&gt;alert(1)" in raw
+
+
+def test_area_reading_list_matches_whole_keywords(make_app, src):
+    app, _ = build(make_app, src, freshenv=True)
+    # not "computer-vision", not "Visionary"
+    assert keys(html(app.outdir, "research/vision.html")) == ["ada2024vision"]
+
+
+def test_person_page_lists_papers_with_computed_figures(make_app, src):
+    app, _ = build(make_app, src, freshenv=True)
+    soup = html(app.outdir, "people/ada.html")
+    # name variants ("Lovelace, Ada", "Ada Lovelace") and the people field
+    assert keys(soup) == ["ada2024vision", "ada2023cv", "visionary2022"]
+    stats = {f.select_one("dt").get_text(strip=True).rstrip(":"): f.select_one("dd").get_text(
+        strip=True) for f in [soup.select_one(".kb-stats")]}
+    text = soup.select_one(".kb-stats").get_text(" ", strip=True)
+    assert "Papers : 3" in text.replace(": ", " : ") or "Papers" in stats
+    assert "Citations (recorded) : 15" in text.replace(":", " :").replace("  ", " ")
+    assert "h-index (recorded) : 2" in text.replace(":", " :").replace("  ", " ")
+    svg = soup.select_one("figure.kb-chart-figure svg")
+    assert svg is not None and svg["role"] == "img" and "3 dated papers" in svg["aria-label"]
+
+
+def test_entry_papers_cite_into_references_and_get_backlinks(make_app, src):
+    app, _ = build(make_app, src, freshenv=True)
+    page = html(app.outdir, "projects/alpha.html")
+    cites = [a["href"] for a in page.select("#papers li a")]
+    assert len(cites) == 2 and all(h.startswith("../references.html#") for h in cites)
+    refs = html(app.outdir, "references.html")
+    for href in cites:
+        assert refs.select_one(f"#{href.split('#')[1]}") is not None
+    pub = html(app.outdir, "publications.html").select_one('.kb-pub[data-kb-key="ada2024vision"]')
+    assert pub.select_one(".kb-used-by a")["href"] == "projects/alpha.html"
+
+
+def test_unknown_paper_key_warns_with_yaml_line(make_app, src):
+    (src / "projects/alpha.yaml").write_text(
+        "name: Alpha\nsummary: s\nareas: [vision]\npapers:\n  - ada2024vision\n  - nosuchkey\n",
+        encoding="utf8")
+    app, _ = build(make_app, src, freshenv=True)
+    found = [w for w in warnings(app) if CORPUS_WARNING not in w]
+    assert len(found) == 1, found
+    assert "projects/alpha.yaml:6: WARNING: papers[1]: unknown BibTeX key 'nosuchkey'" in found[0]
+
+
+def test_duplicate_and_malformed_bib_entries(make_app, src):
+    (src / "refs/lab.bib").write_text(
+        (src / "refs/lab.bib").read_text(encoding="utf8")
+        + "\n@misc{broken, title = {Broken} year = {2020}}\n"
+        + "@misc{PTL2021, title = {Same key as the lab corpus}, year = {2020}}\n"
+        + "@misc{after2020, title = {After the problems}, year = {2020}, keywords = {vision}}\n",
+        encoding="utf8")
+    app, _ = build(make_app, src, freshenv=True)
+    found = [w for w in warnings(app) if CORPUS_WARNING not in w]
+    assert len(found) == 2, found
+    lines = (src / "refs/lab.bib").read_text(encoding="utf8").splitlines()
+    broken = lines.index("@misc{broken, title = {Broken} year = {2020}}") + 1
+    assert f"refs/lab.bib:{broken}: WARNING: broken: BibTeX syntax error: '}}' expected [kb.bib]" \
+        in found[0]
+    assert f"refs/lab.bib:{broken + 1}: WARNING: PTL2021: duplicate BibTeX key (first defined at " \
+        in found[1]
+    assert "al-folio-lab-papers.bib:16)" in found[1]
+    # every other entry still renders, including those after the problems
+    assert "after2020" in keys(html(app.outdir, "research/vision.html"))
+
+
+def _touch(path, text):
+    path.write_text(text, encoding="utf8")
+    later = time.time() + 5
+    os.utime(path, (later, later))
+
+
+def test_new_citation_updates_references_page_incrementally(make_app, src):
+    build(make_app, src, freshenv=True)
+    alpha = src / "projects/alpha.yaml"
+    _touch(alpha, alpha.read_text(encoding="utf8").replace(
+        "papers: [ada2024vision, einstein1950meaning]",
+        "papers: [ada2024vision, einstein1950meaning, visionary2022]"))
+    app, written = build(make_app, src)
+    assert "references" in written  # sphinxcontrib-bibtex alone leaves it stale
+    href = html(app.outdir, "projects/alpha.html").select("#papers li a")[2]["href"]
+    assert html(app.outdir, "references.html").select_one(f"#{href.split('#')[1]}")
+    # the new backlink shows on the publication
+    pub = html(app.outdir, "publications.html").select_one('.kb-pub[data-kb-key="visionary2022"]')
+    assert pub.select_one(".kb-used-by a").get_text() == "Alpha"
+    # the lists showing visionary2022; Sphinx adds the toctree parents of what it writes
+    # (projects/index holds alpha, index holds references)
+    assert written == {"projects/alpha", "references", "publications", "people/ada",
+                       "projects/index", "index"}
+
+
+def test_new_bib_entry_updates_lists_incrementally(make_app, src):
+    build(make_app, src, freshenv=True)
+    lab = src / "refs/lab.bib"
+    _touch(lab, lab.read_text(encoding="utf8")
+           + "\n@misc{fresh2025, title = {Fresh}, author = {Ada Lovelace}, year = {2025},"
+             " keywords = {vision}}\n")
+    app, written = build(make_app, src)
+    assert keys(html(app.outdir, "research/vision.html")) == ["fresh2025", "ada2024vision"]
+    assert keys(html(app.outdir, "publications.html"))[0] == "fresh2025"
+    assert "fresh2025" in keys(html(app.outdir, "people/ada.html"))
+    assert {"publications", "research/vision", "people/ada", "references"} <= written
+    assert "projects/alpha" not in written  # it cites nothing that changed
+
+
+def test_editing_one_bib_entry_rewrites_only_pages_showing_it(make_app, src):
+    build(make_app, src, freshenv=True)
+    lab = src / "refs/lab.bib"
+    _touch(lab, lab.read_text(encoding="utf8").replace("Computer Things", "Computer Stuff"))
+    app, written = build(make_app, src)
+    # ada2023cv shows on the publications page and Ada's page; the references page is re-read
+    # by sphinxcontrib-bibtex (it depends on the .bib files), and so its toctree parent rewritten
+    assert written == {"publications", "people/ada", "references", "index"}
+    assert "Computer Stuff" in html(app.outdir, "people/ada.html").get_text()
