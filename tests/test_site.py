@@ -110,3 +110,37 @@ def test_every_entry_has_a_page(site):
         for entry_id in ids:
             assert (site / kind / f"{entry_id}.html").exists(), entry_id
         assert len(card_names(html(site, f"{kind}/index.html"))) == len(ids)
+
+
+def _bib_entries():
+    from pathlib import Path
+
+    from pybtex.database import parse_file
+
+    refs = Path(__file__).resolve().parent.parent / "refs"
+    out = {}
+    for path in sorted(refs.glob("*.bib")):
+        out.update(parse_file(str(path)).entries)
+    return out
+
+
+def test_every_seed_paper_is_on_the_publications_page_and_its_area_lists(site):
+    entries = _bib_entries()
+    assert len(entries) == 63  # 30 papers of seed 002 + 33 works of seed 001
+    listed = {p["data-kb-key"] for p in html(site, "publications.html").select(".kb-pub")}
+    assert listed == set(entries)
+    for key, entry in entries.items():
+        for area in [k.strip() for k in entry.fields.get("keywords", "").split(",") if k.strip()]:
+            page = html(site, f"research/{area}.html")
+            assert key in {p["data-kb-key"] for p in page.select(".kb-pub")}, (key, area)
+
+
+def test_researcher_page_lists_the_profile_papers_with_computed_figures(site):
+    soup = html(site, "people/rui-men.html")
+    keys = {p["data-kb-key"] for p in soup.select(".kb-pub")}
+    assert len(keys) == 30
+    stats = soup.select_one(".kb-stats").get_text(" ", strip=True)
+    assert "Papers" in stats and "30" in stats and "2015–2025" in stats
+    assert soup.select_one("figure.kb-chart-figure svg[role=img]") is not None
+    # the profile's own figures stay as stated
+    assert "25,845" in soup.get_text()
