@@ -16,6 +16,7 @@ from .nodes import HTML_VISITORS, depart_passthrough, kb_grid, kb_publications, 
 from .page import EntryPageDirective
 from .parser import FILETYPE, SUFFIX, EntryParser
 from .publications import PublicationsDirective, fill_publications
+from .search import teach_jieba
 
 STATIC = Path(__file__).parent / "static"
 
@@ -57,6 +58,7 @@ def setup_extension(app: Sphinx) -> dict[str, Any]:
     app.connect("env-purge-doc", remember_old)
     app.connect("env-before-read-docs", before_read)
     app.connect("env-updated", index_entries)
+    app.connect("env-updated", teach_jieba, priority=600)
     app.connect("env-get-updated", pages_to_rewrite)
     app.connect("doctree-resolved", fill_grids)
     app.connect("doctree-resolved", fill_publications)

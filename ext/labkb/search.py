@@ -1,0 +1,65 @@
+"""Chinese search: teach jieba the entries' Chinese names and tags before pages are indexed.
+
+Sphinx's Chinese splitter (jieba's ``cut_for_search``) only yields sub-words that are in jieba's
+dictionary, and the browser does not segment queries, so "多模态" finds nothing when pages only say
+"多模态模型". Adding the entries' words, and the common prefixes and suffixes of those words, makes
+the terms that readers type index terms.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from itertools import combinations
+from typing import Any
+
+CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+
+
+def _common(a: str, b: str) -> Iterable[str]:
+    n = 0
+    while n < min(len(a), len(b)) and a[n] == b[n]:
+        n += 1
+    yield a[:n]
+    n = 0
+    while n < min(len(a), len(b)) and a[-1 - n] == b[-1 - n]:
+        n += 1
+    yield a[len(a) - n:]
+
+
+def search_words(texts: Iterable[str]) -> list[str]:
+    """Words for jieba from names and tags: each text with Chinese in it, its Chinese runs, and
+    the shared prefixes and suffixes (two or more Chinese characters) of those runs."""
+    words: set[str] = set()
+    runs: set[str] = set()
+    for text in texts:
+        found = CJK.findall(text)
+        if found:
+            words.add(text.strip())
+            runs.update(r for r in found if len(r) >= 2)
+    words |= runs
+    for a, b in combinations(sorted(runs), 2):
+        words.update(c for c in _common(a, b) if len(c) >= 2 and CJK.fullmatch(c))
+    return sorted(w for w in words if w and " " not in w)
+
+
+def teach_jieba(app: Any, env: Any) -> None:
+    """``env-updated``: add the words of every entry to jieba (when Chinese search is on)."""
+    if not str(app.config.html_search_language or app.config.language or "").startswith("zh"):
+        return
+    try:
+        import jieba
+    except ImportError:  # Sphinx indexes no Chinese terms then, and says nothing: say it
+        from sphinx.util import logging
+
+        logging.getLogger(__name__).warning(
+            "jieba is not installed: Chinese words will not be searchable", type="kb",
+            subtype="search", once=True)
+        return
+    jieba.setLogLevel(30)  # its "Building prefix dict" chatter is not a build message
+    texts: list[str] = []
+    for record in env.get_domain("kb").entries():
+        data = record["data"]
+        texts += [data["name"], data.get("name_zh", ""), *data.get("tags", [])]
+    for word in search_words(t for t in texts if t):
+        jieba.add_word(word, freq=1000)
