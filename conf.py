@@ -18,6 +18,7 @@ extensions = [
     "myst_parser",
     "sphinx_design",
     "sphinxcontrib.bibtex",
+    "sphinxext.opengraph",
     "labkb",
 ]
 exclude_patterns = ["_build", ".*", "**/.*"]
@@ -54,7 +55,13 @@ html_theme_options = {
 # Entry pages do not list their hundreds of siblings: the section index pages have the grids.
 html_sidebars = {"projects/*": [], "models/*": [], "index": []}
 html_show_sourcelink = True
-html_baseurl = os.environ.get("READTHEDOCS_CANONICAL_URL", "")
+# The canonical address: sitemap.xml, Open Graph tags and knowledge.json use it.
+html_baseurl = os.environ.get("READTHEDOCS_CANONICAL_URL", "https://labkb.readthedocs.io/en/latest/")
+
+# -- Open Graph (https://sphinxext-opengraph.readthedocs.io) -----------------------------------------
+ogp_site_url = html_baseurl
+ogp_site_name = html_title
+ogp_social_cards = {"enable": False}  # no images generated at build time
 
 # -- Search: Chinese and English ---------------------------------------------------------------------
 # Set explicitly: Read the Docs passes -D language=<project language>, which would otherwise decide.

@@ -147,3 +147,39 @@ def test_researcher_page_lists_the_profile_papers_with_computed_figures(site):
     assert soup.select_one("figure.kb-chart-figure svg[role=img]") is not None
     # the profile's own figures stay as stated
     assert "25,845" in soup.get_text()
+
+
+def test_json_export_validates_against_its_schema(site):
+    import jsonschema
+
+    data = json.loads((site / "knowledge.json").read_text(encoding="utf8"))
+    schema = json.loads((site / "knowledge.schema.json").read_text(encoding="utf8"))
+    jsonschema.Draft202012Validator.check_schema(schema)
+    jsonschema.validate(data, schema)
+    assert data["schema_version"] == "1"
+    moss = next(e for e in data["entries"] if e["id"] == "moss-vl")
+    assert moss["kind"] == "model" and moss["url"].endswith("models/moss-vl.html")
+    assert len(data["publications"]) == 63
+    with __import__("pytest").raises(jsonschema.ValidationError):
+        jsonschema.validate({**data, "entries": [{"id": "x"}]}, schema)
+
+
+def test_json_ld_open_graph_and_sitemap(site):
+    soup = html(site, "models/moss-vl.html")
+    ld = json.loads(soup.select_one('script[type="application/ld+json"]').string)
+    assert ld["@type"] == "SoftwareSourceCode" and ld["name"] == "MOSS-VL"
+    qwen = json.loads(html(site, "models/qwen.html").select_one(
+        'script[type="application/ld+json"]').string)
+    assert qwen["citation"][0]["@type"] == "ScholarlyArticle"
+    person = json.loads(html(site, "people/rui-men.html").select_one(
+        'script[type="application/ld+json"]').string)
+    assert person == {"@context": "https://schema.org", "@type": "Person", "name": "Rui Men",
+                      "url": "https://labkb.readthedocs.io/en/latest/people/rui-men.html"}
+    assert soup.select_one('meta[property="og:title"]')["content"] == "MOSS-VL"
+    sitemap = (site / "sitemap.xml").read_text(encoding="utf8")
+    from pathlib import Path
+
+    docs = Path(__file__).resolve().parent.parent / "docs"
+    sources = [p for p in docs.rglob("*") if p.suffix in (".md", ".yaml")]
+    assert sitemap.count("<loc>") == len(sources)
+    assert "<loc>https://labkb.readthedocs.io/en/latest/models/moss-vl.html</loc>" in sitemap

@@ -10,6 +10,7 @@ from sphinx.application import Sphinx
 from . import __version__
 from .bib import begin_lenient_parse, end_lenient_parse
 from .domain import EntryRole, KBDomain, index_entries
+from .exports import add_json_ld, write_exports
 from .grids import CardDirective, GridDirective, fill_grids
 from .incremental import before_read, pages_to_rewrite, remember_old, reset
 from .nodes import HTML_VISITORS, depart_passthrough, kb_grid, kb_publications, visit_passthrough
@@ -62,6 +63,8 @@ def setup_extension(app: Sphinx) -> dict[str, Any]:
     app.connect("env-get-updated", pages_to_rewrite)
     app.connect("doctree-resolved", fill_grids)
     app.connect("doctree-resolved", fill_publications)
+    app.connect("html-page-context", add_json_ld)
+    app.connect("build-finished", write_exports)
     app.connect("builder-inited", begin_lenient_parse, priority=450)
     app.connect("builder-inited", end_lenient_parse, priority=550)
 

@@ -17,8 +17,8 @@ from typing import Any
 import yaml
 from pydantic import BaseModel
 
-from .loader import load_yaml
-from .problems import Problem
+from .loader import Loaded, load_yaml
+from .problems import Problem, field_path
 from .schema import Model, ModelIndex
 
 #: Front-matter keys copied as they are (lists accept a single string on the Hub).
@@ -75,11 +75,20 @@ class Section:
 
 @dataclass
 class Imported:
-    """A model entry read from a card, and what could not be mapped (for stderr)."""
+    """A model entry read from a card; ``notes`` locate what could not be mapped (for stderr)."""
 
+    path: str
     data: dict[str, Any] = field(default_factory=dict)
-    notes: list[str] = field(default_factory=list)
+    notes: list[Problem] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    front: Loaded = field(default_factory=Loaded)
+
+    def note(self, message: str, line: int, where: tuple[str | int, ...] = ()) -> None:
+        self.notes.append(Problem(self.path, line, field_path(where), message, "hf"))
+
+    def front_line(self, loc: tuple[str | int, ...]) -> int:
+        """The card line of a front-matter value (the front matter starts on line 2)."""
+        return self.front.line(loc) + 1
 
 
 # -- reading ------------------------------------------------------------------------------------------
@@ -101,15 +110,15 @@ def clean(text: str) -> str:
 
 def _label_only(line: str) -> bool:
     match = LABEL_RE.match(line)
-    return bool(match) and not match.group("value").strip()
+    return match is not None and not match.group("value").strip()
 
 
 def is_empty(body: str) -> bool:
     return all(not line.strip() or _label_only(line) for line in body.split("\n"))
 
 
-def split_card(text: str) -> tuple[str | None, int, list[Section]]:
-    """The front matter (or None), the line the Markdown starts on, and its sections in order."""
+def split_card(text: str) -> tuple[str | None, list[Section]]:
+    """The front matter (or None) and the sections of the Markdown, in order (level 0: before any)."""
     text = text.replace("\r\n", "\n")
     match = FRONT_RE.match(text)
     front = match.group(1) if match else None
@@ -133,7 +142,7 @@ def split_card(text: str) -> tuple[str | None, int, list[Section]]:
         chunks.append([])
     for section, chunk in zip(sections, chunks, strict=True):
         section.body = clean("\n".join(chunk))
-    return front, offset + 1, sections
+    return front, sections
 
 
 def blocks(body: str) -> list[str]:
@@ -189,11 +198,11 @@ def to_item(text: str) -> dict[str, str]:
 
 def import_card(text: str, path: str) -> Imported:
     """Map a model card onto model entry fields; ``notes`` says what was dropped and why."""
-    out = Imported()
-    front, _, sections = split_card(text)
+    out = Imported(path)
+    front, sections = split_card(text)
     meta: dict[str, Any] = {}
     if front is not None and front.strip():
-        loaded = load_yaml(front, path)
+        out.front = loaded = load_yaml(front, path)
         out.problems += [Problem(p.path, p.line + 1, p.field, p.message, p.subtype) for p in loaded.problems]
         if isinstance(loaded.data, dict):
             meta = loaded.data
@@ -210,12 +219,13 @@ def import_card(text: str, path: str) -> Imported:
         intro.remove(prose[0])
     if title:
         intro += blocks(sections[0].body)
-    _note_unmapped(out, "text before the first section", "\n\n".join(intro))
+    start = title.line if title else sections[0].line
+    _note_unmapped(out, "text before the first section", "\n\n".join(intro), start)
     _map_meta(meta, data, out)
-    _map_sections(sections, meta, data, out)
+    _map_sections([s for s in sections[1:] if s is not title], meta, data, out)
     if "summary" not in data and data.get("description"):
         data["summary"] = blocks(data["description"])[0].replace("\n", " ")
-        out.notes.append("summary: the card has no summary paragraph; taken from the description")
+        out.note("the card has no summary paragraph; taken from the description", start, ("summary",))
     return out
 
 
@@ -227,40 +237,37 @@ def _map_meta(meta: dict[str, Any], data: dict[str, Any], out: Imported) -> None
         value = meta.get(key)
         if value is not None:
             data[key] = value if isinstance(value, list) else [value]
-    unmapped = [k for k in meta if k not in (*META_SCALARS, *META_LISTS, "model-index")]
-    if unmapped:
-        out.notes.append("front matter keys not mapped: " + ", ".join(map(str, unmapped)))
+    for key in meta:
+        if key not in (*META_SCALARS, *META_LISTS, "model-index"):
+            out.note("front matter key not mapped (no such entry field)", out.front_line((key,)), (str(key),))
 
 
 def _map_sections(sections: list[Section], meta: dict[str, Any], data: dict[str, Any], out: Imported) -> None:
     texts: dict[str, list[str]] = {}
     sources: dict[tuple[str, ...], dict[str, str]] = {}
-    for section in sections[1:]:
-        if section.level == 1 and section is next(s for s in sections if s.level == 1):
-            continue
+    for section in sections:
         key, body = section.key, section.body
         if key in ("model details", "model description"):
-            body = _facts(body, meta, data, out)
+            body = _facts(body, meta, data, out, section.line)
         target = TEXT_SECTIONS.get(key) or LIST_SECTIONS.get(key) or ITEM_SECTIONS.get(key)
         if target is None and key not in ("model sources", "results"):
             target, body = _inherit(section)
         if not body or is_empty(body):
             continue
         if key == "model sources":
-            _sources(body, data, out)
+            _sources(body, data, out, section.line)
         elif key == "results":
-            rest = _results_table(body, sources)
-            _note_unmapped(out, "Results", rest)
+            _note_unmapped(out, section.title, _results_table(body, sources), section.line)
+        elif target is None:
+            _note_unmapped(out, section.title, body, section.line)
         elif target in TEXT_SECTIONS.values():
             texts.setdefault(target, []).append(body)
         elif target in LIST_SECTIONS.values():
             data.setdefault(target, []).extend(blocks(body))
-        elif target in ITEM_SECTIONS.values():
+        else:  # named items; an unknown subsection is one item named by its heading
             named = section.key not in ITEM_SECTIONS
             items = [{"name": section.title, "description": body}] if named else map(to_item, blocks(body))
             data.setdefault(target, []).extend(items)
-        else:
-            _note_unmapped(out, section.title, body)
     for target, parts in texts.items():
         data[target] = "\n\n".join(parts)
     if "model-index" in meta:
@@ -281,38 +288,39 @@ def _inherit(section: Section) -> tuple[str | None, str]:
     return None, section.body
 
 
-def _note_unmapped(out: Imported, where: str, body: str) -> None:
+def _note_unmapped(out: Imported, where: str, body: str, line: int) -> None:
     if body.strip() and not is_empty(body):
-        first = body.strip().split("\n", 1)[0]
-        out.notes.append(f"section not mapped: {where}: {first[:70]}{'…' if len(first) > 70 else ''}")
+        first = next(text.strip() for text in body.split("\n") if text.strip() and not _label_only(text))
+        out.note(f"section not mapped: {where}: {first[:70]}{'…' if len(first) > 70 else ''}", line)
 
 
-def _facts(body: str, meta: dict[str, Any], data: dict[str, Any], out: Imported) -> str:
+def _facts(body: str, meta: dict[str, Any], data: dict[str, Any], out: Imported, at: int) -> str:
     """Take "Developed by" into ``organization``; other facts repeat the front matter."""
     kept = []
     for line in body.split("\n"):
         match = LABEL_RE.match(line)
         label = match.group("label").strip().lower() if match else ""
+        value = match.group("value").strip() if match else ""
         if label == "developed by":
-            data["organization"] = match.group("value").strip()
+            data["organization"] = value
         elif label in FACTS and meta.get(FACTS[label]) is not None:
             pass
         elif label in (*FACTS, "model type", "funded by", "shared by"):
-            out.notes.append(f"Model Description: {line.strip()}: not mapped")
+            out.note(f"Model Description: {line.strip()}: not mapped", at)
         else:
             kept.append(line)
     return "\n".join(kept).strip()
 
 
-def _sources(body: str, data: dict[str, Any], out: Imported) -> None:
+def _sources(body: str, data: dict[str, Any], out: Imported, at: int) -> None:
     for block in blocks(body):
         match = LABEL_RE.match("- " + block)
         target = SOURCE_LINKS.get(match.group("label").strip().lower()) if match else None
         url = URL_RE.search(match.group("value")) if match else None
-        if target and url:
+        if target and url is not None:
             data.setdefault("links", {})[target] = url.group(0)
         else:
-            out.notes.append(f"Model Sources: {block}: not mapped")
+            out.note(f"Model Sources: {block}: not mapped", at)
 
 
 def _cells(line: str) -> list[str]:
@@ -349,7 +357,7 @@ def _model_index(value: Any, sources: dict[tuple[str, ...], dict[str, str]], out
     """Keep the model-index, minus keys the schema lacks; every result gets a source."""
     if not isinstance(value, list):
         return value
-    value = _prune(copy.deepcopy(value), ModelIndex, "model-index", out.notes)
+    value = _prune(copy.deepcopy(value), ModelIndex, ("model-index",), out)
     for i, entry in enumerate(value):
         results = entry.get("results") if isinstance(entry, dict) else None
         for j, result in enumerate(results if isinstance(results, list) else []):
@@ -359,25 +367,25 @@ def _model_index(value: Any, sources: dict[tuple[str, ...], dict[str, str]], out
             source = sources.get(tuple(_row(entry.get("name", ""), result, metrics[0]))) if metrics else None
             result["source"] = source or dict(DEFAULT_SOURCE)
             if source is None:
-                out.notes.append(f"model-index[{i}].results[{j}]: no source; "
-                                 f"set to {DEFAULT_SOURCE['name']!r}")
+                loc = ("model-index", i, "results", j)
+                out.note(f"no source; set to {DEFAULT_SOURCE['name']!r}", out.front_line(loc), loc)
     return value
 
 
-def _prune(value: Any, model: type[BaseModel] | None, where: str, notes: list[str]) -> Any:
+def _prune(value: Any, model: type[BaseModel] | None, loc: tuple[str | int, ...], out: Imported) -> Any:
     """Drop mapping keys the pydantic ``model`` does not define (e.g. a metric's ``args``)."""
     if isinstance(value, list):
-        return [_prune(v, model, f"{where}[{i}]", notes) for i, v in enumerate(value)]
+        return [_prune(v, model, (*loc, i), out) for i, v in enumerate(value)]
     if model is None or not isinstance(value, dict):
         return value
-    out = {}
+    kept: dict[Any, Any] = {}
     for key, item in value.items():
         info = next((f for n, f in model.model_fields.items() if key in (n, f.alias)), None)
         if info is None:
-            notes.append(f"{where}.{key}: not in the schema, dropped")
+            out.note("not in the schema; dropped", out.front_line((*loc, key)), (*loc, key))
             continue
-        out[key] = _prune(item, _model_in(info.annotation), f"{where}.{key}", notes)
-    return out
+        kept[key] = _prune(item, _model_in(info.annotation), (*loc, key), out)
+    return kept
 
 
 def _model_in(annotation: Any) -> type[BaseModel] | None:

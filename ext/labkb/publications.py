@@ -41,14 +41,16 @@ class PublicationsDirective(SphinxDirective):
     """A list of publications: all of them, or those matching every given option.
 
     ``:area:`` (whole keywords of the ``keywords`` field), ``:author:`` (name variants separated
-    by ``;``) and/or ``:person:`` (person ids listed in a record's ``people`` field), ``:keys:``, ``:year:``, ``:selected:`` (al-folio's ``selected = {true}``),
+    by ``;``) and/or ``:person:`` (person ids listed in a record's ``people`` field), ``:keys:``,
+    ``:year:``, ``:selected:`` (al-folio's ``selected = {true}``),
     ``:group-by:`` ``year`` (default) or ``none``, ``:limit:``, ``:stats:`` (counts and a
     papers-per-year chart), ``:title:`` (a heading shown only when the list is not empty).
     """
 
     has_content = False
     option_spec: ClassVar[dict[str, Any]] = {
-        "area": directives.unchanged, "author": directives.unchanged, "person": directives.unchanged,
+        "area": directives.unchanged, "author": directives.unchanged,
+        "person": directives.unchanged,
         "keys": directives.unchanged, "year": directives.unchanged, "selected": directives.flag,
         "group-by": lambda v: directives.choice(v, ("year", "none")),
         "limit": directives.positive_int, "stats": directives.flag, "title": directives.unchanged,
