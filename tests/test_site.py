@@ -183,3 +183,11 @@ def test_json_ld_open_graph_and_sitemap(site):
     sources = [p for p in docs.rglob("*") if p.suffix in (".md", ".yaml")]
     assert sitemap.count("<loc>") == len(sources)
     assert "<loc>https://labkb.readthedocs.io/en/latest/models/moss-vl.html</loc>" in sitemap
+
+
+def test_research_overview_charts(site):
+    soup = html(site, "research/index.html")
+    labels = [svg["aria-label"] for svg in soup.select("#overview figure.kb-chart-figure svg")]
+    assert len(labels) == 2
+    assert labels[0].startswith("Entries and papers per research area (84 entries, 63 papers)")
+    assert "Multimodal Large Models" in soup.select("#overview svg")[0].get_text()

@@ -13,7 +13,15 @@ from .domain import EntryRole, KBDomain, index_entries
 from .exports import add_json_ld, write_exports
 from .grids import CardDirective, GridDirective, fill_grids
 from .incremental import before_read, pages_to_rewrite, remember_old, reset
-from .nodes import HTML_VISITORS, depart_passthrough, kb_grid, kb_publications, visit_passthrough
+from .nodes import (
+    HTML_VISITORS,
+    depart_passthrough,
+    kb_grid,
+    kb_overview,
+    kb_publications,
+    visit_passthrough,
+)
+from .overview import OverviewDirective, fill_overview
 from .page import EntryPageDirective
 from .parser import FILETYPE, SUFFIX, EntryParser
 from .publications import PublicationsDirective, fill_publications
@@ -47,13 +55,14 @@ def setup_extension(app: Sphinx) -> dict[str, Any]:
     app.add_directive("kb-grid", GridDirective)
     app.add_directive("kb-card", CardDirective)
     passthrough = (visit_passthrough, depart_passthrough)
-    for node in (kb_grid, kb_publications):
+    for node in (kb_grid, kb_publications, kb_overview):
         app.add_node(node, html=passthrough, latex=passthrough, text=passthrough,
                      man=passthrough, texinfo=passthrough)
     for node, visitors in HTML_VISITORS.items():
         app.add_node(node, html=visitors, latex=passthrough, text=passthrough, man=passthrough,
                      texinfo=passthrough)
     app.add_directive("kb-publications", PublicationsDirective)
+    app.add_directive("kb-overview", OverviewDirective)
 
     app.connect("env-get-outdated", reset)
     app.connect("env-purge-doc", remember_old)
@@ -63,6 +72,7 @@ def setup_extension(app: Sphinx) -> dict[str, Any]:
     app.connect("env-get-updated", pages_to_rewrite)
     app.connect("doctree-resolved", fill_grids)
     app.connect("doctree-resolved", fill_publications)
+    app.connect("doctree-resolved", fill_overview)
     app.connect("html-page-context", add_json_ld)
     app.connect("build-finished", write_exports)
     app.connect("builder-inited", begin_lenient_parse, priority=450)

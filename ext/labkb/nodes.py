@@ -14,6 +14,10 @@ class kb_publications(nodes.General, nodes.Element):  # noqa: N801
     """Placeholder for a publication list; ``node["selector"]`` says which."""
 
 
+class kb_overview(nodes.General, nodes.Element):  # noqa: N801
+    """Placeholder for the research-area overview charts."""
+
+
 class kb_div(nodes.General, nodes.Element):  # noqa: N801
     """A ``<div>`` with ``data-kb-*`` attributes (cards, publications) for the filter bar."""
 

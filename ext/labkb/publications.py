@@ -23,7 +23,7 @@ from sphinx.util.docutils import SphinxDirective
 from . import bibdata
 from .badges import badge, button, paragraph
 from .cards import entry_uri
-from .charts import papers_per_year_svg
+from .charts import figure, papers_per_year_svg
 from .nodes import kb_copy, kb_details, kb_div, kb_publications, kb_summary
 
 logger = logging.getLogger(__name__)
@@ -192,9 +192,8 @@ class _Renderer:
         out: list[nodes.Node] = [table]
         if years:
             svg = papers_per_year_svg(years, f"Papers per year ({len(years)} dated papers)")
-            out.append(nodes.raw("", f'<figure class="kb-chart-figure">{svg}<figcaption>'
-                                 f"Papers per year, computed from the bibliography</figcaption>"
-                                 "</figure>", format="html"))
+            out.append(nodes.raw("", figure(svg, "Papers per year, computed from the bibliography"),
+                                 format="html"))
         return out
 
     def publication(self, key: str) -> nodes.Element:
