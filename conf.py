@@ -23,6 +23,7 @@ extensions = [
 ]
 exclude_patterns = ["_build", ".*", "**/.*"]
 nitpicky = True
+templates_path = ["docs/_templates"]  # accessibility fixes of the theme's templates
 root_doc = "index"
 
 # -- MyST (https://myst-parser.readthedocs.io/en/latest/configuration.html) ------------------------

@@ -74,8 +74,10 @@ def grid(builder: Builder, fromdocname: str, records: list[dict[str, Any]],
     """A responsive sphinx-design grid of cards, or a note when nothing matches."""
     if not records:
         return nodes.paragraph("", "No entries yet.", classes=["kb-empty"])
-    row_classes = ["sd-row", "sd-g-3", "sd-g-xs-3", "sd-g-sm-3", "sd-g-md-3", "sd-g-lg-3"]
-    for size, count in zip(("xs", "sm", "md", "lg"), columns, strict=False):
+    # sphinx-design has no -xs- column classes: the first count is the unprefixed default
+    row_classes = ["sd-row", "sd-g-3", "sd-g-xs-3", "sd-g-sm-3", "sd-g-md-3", "sd-g-lg-3",
+                   f"sd-row-cols-{columns[0]}"]
+    for size, count in zip(("sm", "md", "lg"), columns[1:], strict=False):
         row_classes.append(f"sd-row-cols-{size}-{count}")
     row = create_component("grid-row", row_classes)
     for record in records:
