@@ -23,7 +23,7 @@ from .nodes import (
 )
 from .overview import OverviewDirective, fill_overview
 from .page import EntryPageDirective
-from .parser import FILETYPE, SUFFIX, EntryParser
+from .parser import FILETYPE, SUFFIX, EntryParser, skip_undecodable
 from .publications import PublicationsDirective, fill_publications
 from .search import teach_jieba
 
@@ -66,6 +66,7 @@ def setup_extension(app: Sphinx) -> dict[str, Any]:
 
     app.connect("env-get-outdated", reset)
     app.connect("env-purge-doc", remember_old)
+    app.connect("env-before-read-docs", skip_undecodable, priority=400)
     app.connect("env-before-read-docs", before_read)
     app.connect("env-updated", index_entries)
     app.connect("env-updated", teach_jieba, priority=600)

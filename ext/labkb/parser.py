@@ -100,3 +100,23 @@ def _unknown_papers(data: dict[str, Any], loaded: Any, path: str, env: Any) -> l
                                     f"unknown BibTeX key {key!r} (not in any .bib file)", "ref"))
     data["papers"] = kept
     return problems
+
+
+def skip_undecodable(app: Any, env: Any, docnames: list[str]) -> None:
+    """``env-before-read-docs``: Sphinx stops with a traceback on a source that is not valid
+    UTF-8; report the file and line of the first bad byte instead, and leave that document out."""
+    encoding = env.config.source_encoding
+    for docname in list(docnames):
+        path = env.doc2path(docname)
+        try:
+            data = path.read_bytes()
+            data.decode(encoding)
+        except UnicodeDecodeError as exc:
+            line = data[: exc.start].count(b"\n") + 1
+            name = "UTF-8" if encoding.lower().startswith("utf-8") else encoding
+            warn(Problem(os.fspath(path), line, "", f"not valid {name} text (byte "
+                         f"0x{data[exc.start]:02x}); the file is skipped", "encoding"))
+            docnames.remove(docname)
+            env.found_docs.discard(docname)
+        except OSError:
+            continue
