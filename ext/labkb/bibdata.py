@@ -7,8 +7,13 @@ import re
 import unicodedata
 from typing import Any
 
+from pybtex.backends.plaintext import Backend as PlainText
 from pybtex.database import BibliographyData, Entry, Person
+from pybtex.database.output.bibtex import Writer as BibTeXWriter
 from pybtex.richtext import Text
+
+_PLAIN = PlainText()
+_WRITER = BibTeXWriter()
 
 #: al-folio's custom fields (and ours) kept out of the copyable BibTeX.
 SITE_ONLY_FIELDS = {
@@ -29,7 +34,7 @@ _HTTP = re.compile(r"^https?://[^\s<>\"']+$")
 def plain(latex: str) -> str:
     """LaTeX-ish BibTeX text as plain text (braces, accents and macros resolved)."""
     try:
-        text = Text.from_latex(latex).render_as("text")
+        text = Text.from_latex(latex).render(_PLAIN)
     except Exception:  # malformed LaTeX: show it as written rather than fail
         text = latex
     return re.sub(r"\s+", " ", text).strip()
@@ -101,12 +106,12 @@ def bibtex(key: str, entry: Entry) -> str:
     clean = Entry(entry.type, fields={k: v for k, v in entry.fields.items()
                                       if k.lower() not in SITE_ONLY_FIELDS},
                   persons=entry.persons)
-    return BibliographyData({key: clean}).to_string("bibtex").strip()
+    return _WRITER.to_string(BibliographyData({key: clean})).strip()
 
 
 def summary(key: str, entry: Entry) -> dict[str, Any]:
     """What selection and change detection need to know of an entry (plain, picklable)."""
-    text = BibliographyData({key: entry}).to_string("bibtex")
+    text = _WRITER.to_string(BibliographyData({key: entry}))
     return {
         "key": key,
         "digest": hashlib.sha1(text.encode("utf8")).hexdigest(),

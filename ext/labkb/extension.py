@@ -8,7 +8,7 @@ from typing import Any
 from sphinx.application import Sphinx
 
 from . import __version__
-from .bib import begin_lenient_parse, end_lenient_parse
+from .bib import begin_lenient_parse, cached_bibtex_domain, end_lenient_parse
 from .domain import EntryRole, KBDomain, index_entries
 from .exports import add_json_ld, write_exports
 from .grids import CardDirective, GridDirective, fill_grids
@@ -24,6 +24,7 @@ from .nodes import (
 from .overview import OverviewDirective, fill_overview
 from .page import EntryPageDirective
 from .parser import FILETYPE, SUFFIX, EntryParser, skip_undecodable
+from .plugins import preload_plugins
 from .publications import PublicationsDirective, fill_publications
 from .search import teach_jieba
 
@@ -31,6 +32,7 @@ STATIC = Path(__file__).parent / "static"
 
 
 def setup_extension(app: Sphinx) -> dict[str, Any]:
+    preload_plugins()
     app.setup_extension("myst_parser")
     app.setup_extension("sphinx_design")
 
@@ -49,6 +51,8 @@ def setup_extension(app: Sphinx) -> dict[str, Any]:
     app.add_source_suffix(SUFFIX, FILETYPE)
     app.add_source_parser(EntryParser)
     app.add_domain(KBDomain)
+    if "sphinxcontrib.bibtex" in app.extensions and (domain := cached_bibtex_domain()):
+        app.add_domain(domain, override=True)
     for kind in ("project", "model", "entry"):
         app.add_role(kind, EntryRole())
     app.add_directive("kb-entry-page", EntryPageDirective)
@@ -69,11 +73,11 @@ def setup_extension(app: Sphinx) -> dict[str, Any]:
     app.connect("env-before-read-docs", skip_undecodable, priority=400)
     app.connect("env-before-read-docs", before_read)
     app.connect("env-updated", index_entries)
-    app.connect("env-updated", teach_jieba, priority=600)
     app.connect("env-get-updated", pages_to_rewrite)
     app.connect("doctree-resolved", fill_grids)
     app.connect("doctree-resolved", fill_publications)
     app.connect("doctree-resolved", fill_overview)
+    app.connect("doctree-resolved", teach_jieba)
     app.connect("html-page-context", add_json_ld)
     app.connect("build-finished", write_exports)
     app.connect("builder-inited", begin_lenient_parse, priority=450)

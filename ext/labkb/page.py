@@ -6,6 +6,8 @@ by the writer) and only ``description`` is parsed, as MyST, with raw HTML remove
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
 from typing import Any
 
 from docutils import nodes
@@ -37,6 +39,17 @@ METADATA_FIELDS = [
     ("license", "License"), ("language", "Languages"), ("pipeline_tag", "Task (pipeline tag)"),
     ("library_name", "Library"), ("datasets", "Datasets"), ("base_model", "Base model"),
 ]
+
+
+_SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):")
+
+
+def unsafe_uri(uri: str) -> bool:
+    """A URI with a scheme other than http(s): ``javascript:``, ``data:``, ``vbscript:`` ...
+    Relative URIs and fragments are safe. Browsers ignore control characters and spaces in a
+    scheme (``java\tscript:``), so they are ignored here too."""
+    match = _SCHEME.match(re.sub(r"[\x00-\x20\x7f]+", "", uri))
+    return match is not None and match.group(1).lower() not in ("http", "https")
 
 
 def _section(title: str, ident: str) -> nodes.section:
@@ -127,6 +140,17 @@ class EntryPageDirective(SphinxDirective):
         record = domain.data["docs"].get(self.env.docname)
         if record is None:
             return []
+        if self.env.temp_data.get("kb_entry_page"):  # used in a description: it would recurse
+            logger.warning("kb-entry-page: only for entry files, not in a description",
+                           location=self.get_location(), type="kb", subtype="directive")
+            return []
+        self.env.temp_data["kb_entry_page"] = True
+        try:
+            return self.page(record)
+        finally:
+            del self.env.temp_data["kb_entry_page"]
+
+    def page(self, record: dict[str, Any]) -> list[nodes.Node]:
         entry_id, kind, data = record["id"], record["kind"], record["data"]
         if data is None:
             sec = _section(entry_id, record["anchor"])
@@ -201,14 +225,66 @@ class EntryPageDirective(SphinxDirective):
         return paragraph(*items, classes=["kb-links"]) if items else None
 
     def description(self, text: str) -> list[nodes.Node]:
-        parsed = self.parse_text_to_nodes(text, offset=self.line("description"))
+        settings = self.state.document.settings
+        saved = settings.file_insertion_enabled
+        settings.file_insertion_enabled = False  # no include/literalinclude/raw :file: of the
+        try:                                     # build machine's files
+            parsed = self.parse_text_to_nodes(text, offset=self.line("description"))
+        finally:
+            settings.file_insertion_enabled = saved
         holder = nodes.container("", *parsed, classes=["kb-description"])
-        for raw in list(holder.findall(nodes.raw)):
-            logger.warning("description: raw HTML is not allowed and was shown as text",
-                           location=f"{self.record['path']}:{self.line('description')}",
-                           type="kb", subtype="markup")
-            raw.replace_self(nodes.literal_block(raw.astext(), raw.astext()))
+        self.sanitize(holder)
         return [holder]
+
+    def sanitize(self, holder: nodes.Element) -> None:
+        """Only what the site writes may run: raw HTML is shown as text, links and images with
+        other schemes than http(s) (``javascript:``, ``data:`` ...) are removed, and so are
+        ``meta`` tags and files from outside the docs folder (images and downloads)."""
+        location = f"{self.record['path']}:{self.line('description')}"
+        said: set[str] = set()
+
+        def complain(message: str, subtype: str = "link") -> None:
+            if message in said:  # e.g. an rST link and its target
+                return
+            said.add(message)
+            logger.warning("description: %s", message, location=location, type="kb",
+                           subtype=subtype)
+
+        for raw in list(holder.findall(nodes.raw)):
+            complain("raw HTML is not allowed and was shown as text", "markup")
+            text = raw.astext()
+            inline = isinstance(raw.parent, nodes.TextElement)
+            raw.replace_self(nodes.literal(text, text) if inline else
+                             nodes.literal_block(text, text))
+        for meta in [*holder.findall(nodes.meta), *self.state.document.findall(nodes.meta)]:
+            complain("meta tags are not allowed and were removed", "markup")
+            meta.parent.remove(meta)
+        for node in list(holder.findall(nodes.Element)):
+            if isinstance(node, nodes.image) and (unsafe_uri(node["uri"]) or
+                                                  self.outside(node["uri"])):
+                complain(f"image {node['uri']!r} removed: only http(s) URLs and files in the "
+                         "docs folder can be shown")
+                node.parent.remove(node)
+            elif isinstance(node, addnodes.download_reference) and self.outside(
+                    node.get("reftarget", "")):
+                complain(f"download {node['reftarget']!r} removed: only files in the docs "
+                         "folder can be offered")
+                node.replace_self(nodes.inline("", "", *node.children))
+            elif isinstance(node, (nodes.reference, nodes.target)) and unsafe_uri(
+                    node.get("refuri", "")):
+                complain(f"link {node['refuri']!r} removed: only http(s) and relative links "
+                         "are allowed")
+                if isinstance(node, nodes.target):
+                    del node["refuri"]
+                else:
+                    node.replace_self(nodes.inline("", "", *node.children))
+
+    def outside(self, uri: str) -> bool:
+        """Whether a local file reference resolves outside the source folder."""
+        if "://" in uri or uri.startswith("data:"):
+            return False
+        _, path = self.env.relfn2path(uri, self.env.docname)
+        return not Path(path).resolve().is_relative_to(Path(self.env.srcdir).resolve())
 
     def facts(self, data: dict[str, Any]) -> nodes.field_list:
         rows: list[tuple[str, list[nodes.Node]]] = []

@@ -8,10 +8,13 @@ the page from the recorded data.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from typing import Any
 
 from docutils import nodes
+from myst_parser.mdit_to_docutils.sphinx_ import SphinxRenderer
+from myst_parser.parsers.mdit import create_md_parser
 from myst_parser.parsers.sphinx_ import MystParser
 from sphinx.util import logging
 
@@ -81,7 +84,14 @@ class EntryParser(MystParser):
             "anchor": f"kb-{kind}-{entry_id}", "data": result.data,
             "lines": {field_path(loc): line for loc, line in loaded.lines.items() if len(loc) <= 2},
         })
-        super().parse("```{kb-entry-page}\n```\n", document)
+        # the site's MyST settings without substitutions: ``{{ ... }}`` is a Jinja2 expression with
+        # the Sphinx environment in reach (code, not text), and a description is data
+        config = env.myst_config
+        config = dataclasses.replace(config, enable_extensions=set(config.enable_extensions)
+                                     - {"substitution"})
+        parser = create_md_parser(config, SphinxRenderer)
+        parser.options["document"] = document
+        parser.render("```{kb-entry-page}\n```\n")
 
 
 def _unknown_papers(data: dict[str, Any], loaded: Any, path: str, env: Any) -> list[Problem]:

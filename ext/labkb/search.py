@@ -43,8 +43,14 @@ def search_words(texts: Iterable[str]) -> list[str]:
     return sorted(w for w in words if w and " " not in w)
 
 
-def teach_jieba(app: Any, env: Any) -> None:
-    """``env-updated``: add the words of every entry to jieba (when Chinese search is on)."""
+def teach_jieba(app: Any, doctree: Any, docname: str) -> None:
+    """``doctree-resolved``, in the process that indexes pages, before the first page is indexed:
+    add the words of every entry to jieba (when Chinese search is on). Lazily, because loading
+    jieba costs seconds that a build writing nothing need not spend."""
+    env = app.env
+    if getattr(app, "_labkb_jieba_env", None) is env:
+        return
+    app._labkb_jieba_env = env
     if not str(app.config.html_search_language or app.config.language or "").startswith("zh"):
         return
     try:
