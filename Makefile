@@ -61,3 +61,6 @@ linkcheck: $(VENV)/.docs-installed  ## check external links (needs network)
 
 clean:  ## remove the build output
 	rm -rf $(BUILDDIR)
+
+bench: $(VENV)/.test-installed  ## build-time benchmark (writes benchmarks/results.{json,md})
+	$(PY) benchmarks/bench.py $(BENCH_ARGS)

@@ -43,3 +43,21 @@ def test_cli_check_fails_with_located_problems(tmp_path, capsys):
     assert main(["check", "--docs", str(tmp_path)]) == 1
     err = capsys.readouterr().err
     assert f"{tmp_path / 'projects' / 'x.yaml'}:3: areas[0]: unknown research area 'visoin'" in err
+
+
+def test_makefile_says_what_is_missing_without_python_3_12(tmp_path):
+    proc = subprocess.run(["make", f"VENV={tmp_path / 'venv'}", "html"], cwd=REPO,
+                          capture_output=True, text=True,
+                          env={"PATH": str(tmp_path), "HOME": str(tmp_path)} | {
+                              "PATH": f"{tmp_path}:/usr/bin:/bin"})
+    if Path("/usr/bin/python3.12").exists() or Path("/usr/bin/python3.13").exists():
+        pytest.skip("this machine has a system Python >= 3.12")
+    assert proc.returncode != 0
+    assert "labkb needs Python 3.12 or newer" in proc.stdout + proc.stderr
+    assert not (tmp_path / "venv").exists()
+
+
+def test_make_help_lists_the_targets():
+    out = subprocess.run(["make", "help"], cwd=REPO, capture_output=True, text=True).stdout
+    for target in ("html", "test", "serve", "linkcheck", "clean", "bench"):
+        assert target in out, target
