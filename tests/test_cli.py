@@ -140,16 +140,15 @@ def test_check_passes_bib_files_to_bibcheck(docs, capsys, monkeypatch):
     assert seen == [[refs / "a.bib"]]
 
 
-def test_check_without_bibcheck_skips_bib_files_with_a_note(docs, capsys, monkeypatch):
-    (docs / "refs.bib").write_text("@misc{a,\n")
-    monkeypatch.setitem(sys.modules, "labkb.bibcheck", None)  # import fails
-    code, _, err = run(capsys, "check", "--docs", docs, docs / "refs.bib")
-    assert code == 0
-    assert "note: 1 .bib files not checked" in err
+def test_check_reports_undecodable_entries_with_the_line_of_the_bad_byte(docs, capsys):
+    bad = docs / "projects" / "latin.yaml"
+    bad.write_bytes(b"name: ok\nsummary: Caf\xe9\n")
+    code, _, err = run(capsys, "check", "--docs", docs, bad)
+    assert code == 1
+    assert f"{bad}:2: not valid UTF-8 text (byte 0xe9); the file is skipped" in err
 
 
 def test_check_real_bibcheck_reports_duplicates_with_both_locations(tmp_path, capsys):
-    pytest.importorskip("labkb.bibcheck")
     first, second = tmp_path / "a.bib", tmp_path / "b.bib"
     first.write_text("@misc{same,\n  title = {A},\n}\n")
     second.write_text("@misc{other,\n  title = {B},\n}\n\n@misc{same,\n  title = {C},\n}\n")

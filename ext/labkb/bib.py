@@ -7,10 +7,12 @@ from pathlib import Path
 from typing import Any
 
 import pybtex.errors
+from docutils import nodes
 from sphinx.application import Sphinx
 
 from .bibcheck import check_bibfiles
 from .parser import warn
+from .schema import unsafe_uri
 
 
 def begin_lenient_parse(app: Sphinx) -> None:
@@ -60,3 +62,13 @@ def cached_bibtex_domain() -> type | None:
             return [] if unchanged else super().env_updated()
 
     return CachedBibtexDomain
+
+
+def drop_unsafe_links(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    """``doctree-resolved``: sphinxcontrib-bibtex links a record's ``url`` as written; in its
+    bibliographies keep only http(s) and relative links (``javascript:`` would run on a click).
+    :func:`labkb.bibcheck.check_bibfiles` reports those records."""
+    for holder in [*doctree.findall(nodes.citation), *doctree.findall(nodes.footnote)]:
+        for ref in list(holder.findall(nodes.reference)):
+            if unsafe_uri(ref.get("refuri", "")):
+                ref.replace_self(nodes.inline("", "", *ref.children))

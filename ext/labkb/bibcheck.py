@@ -16,6 +16,7 @@ from pybtex.database.input.bibtex import Parser
 from pybtex.scanner import PybtexSyntaxError
 
 from .problems import Problem
+from .schema import unsafe_uri
 
 #: ``@type{key,`` at the start of an entry (``@string``/``@comment``/``@preamble`` are not entries).
 ENTRY_RE = re.compile(r"^[ \t]*@[ \t]*(?!(?:string|comment|preamble)\b)([A-Za-z]+)[ \t]*[{(][ \t]*"
@@ -71,7 +72,14 @@ def check_bibfiles(paths: Iterable[Path]) -> list[Problem]:
         except (OSError, UnicodeDecodeError) as exc:
             problems.append(Problem(name, 1, "", f"cannot read the bib file: {exc}", "bib"))
             continue
-        problems += parse_lenient(text, name)[1]
+        data, found = parse_lenient(text, name)
+        problems += found
+        lines = dict(reversed(entry_lines(text)))  # the first line of each key
+        for key, entry in data.entries.items():
+            url = str(entry.fields.get("url", "")).strip()
+            if unsafe_uri(url):
+                problems.append(Problem(name, lines.get(key, 1), key, f"url: {url!r} is not an "
+                                        "http(s) link and is not linked", "link"))
         for key, line in entry_lines(text):
             folded = key.casefold()
             if folded in first:

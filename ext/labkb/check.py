@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from .loader import load_yaml
-from .problems import Problem
+from .problems import Problem, decode_problem
 from .schema import Context, validate
 
 #: Default layout, as in conf.py (``kb_entry_dirs``, ``kb_area_dir``, ``kb_people_dir``).
@@ -38,23 +38,31 @@ def entry_files(paths: Iterable[Path]) -> list[Path]:
     return out
 
 
-def check_paths(paths: Iterable[Path], docs: Path) -> tuple[list[Problem], int]:
+def check_paths(paths: Iterable[Path], docs: Path,
+                progress: Callable[[int], None] | None = None) -> tuple[list[Problem], int]:
     """All problems of the entry files under ``paths``, and how many files were checked."""
     context = context_for(docs)
     files = entry_files(paths)
     problems: list[Problem] = []
     seen: dict[str, Path] = {}
-    for path in files:
+    for done, path in enumerate(files, 1):
+        if progress is not None:
+            progress(done)
         kind = ENTRY_DIRS.get(path.parent.name)
         if kind is None:
             problems.append(Problem(str(path), 1, "", "YAML entries belong in projects/ or "
                                     "models/", "id"))
             continue
         try:
-            text = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
+            data = path.read_bytes()
+        except OSError as exc:
             problems.append(Problem(str(path), 1, "", f"cannot read the file: {exc}", "yaml"))
             continue
+        undecodable = decode_problem(str(path), data)
+        if undecodable is not None:
+            problems.append(undecodable)
+            continue
+        text = data.decode("utf-8-sig")
         result = validate(load_yaml(text, str(path)), str(path), path.stem, kind, context)
         problems += result.problems
         if result.data is not None:

@@ -107,16 +107,12 @@ def _check(args: argparse.Namespace) -> int:
     bibs += [b for p in paths if p.is_dir() for b in sorted(p.rglob("*.bib"))
              if not any(part.startswith((".", "_")) for part in b.relative_to(p).parts)]
     files = entry_files(p for p in paths if p.suffix != ".bib")
-    found, count = check_paths(_progress(files), args.docs)
+    found, count = check_paths(files, args.docs, progress=_progress(len(files)))
     problems += found
     if bibs:
-        try:
-            from .bibcheck import check_bibfiles  # maintained separately; optional
-        except ImportError:
-            print(f"note: {len(bibs)} .bib files not checked (labkb.bibcheck is not available)",
-                  file=sys.stderr)
-        else:
-            problems += check_bibfiles(bibs)
+        from .bibcheck import check_bibfiles  # imports pybtex: only when there are .bib files
+
+        problems += check_bibfiles(bibs)
     for problem in problems:
         print(problem, file=sys.stderr)
     checked = f"{count} entries" + (f" and {len(bibs)} .bib files" if bibs else "")
@@ -124,25 +120,18 @@ def _check(args: argparse.Namespace) -> int:
     return 1 if problems else 0
 
 
-def _progress(files: list[Path]) -> list[Path]:
-    """Paths that draw ``checking n/total`` on a terminal once a check takes longer than half a second.
+def _progress(total: int) -> Callable[[int], None] | None:
+    """Draw ``checking n/total`` on a terminal once a check takes longer than half a second."""
+    if not sys.stderr.isatty() or total < 2:
+        return None
+    start = time.monotonic()
 
-    check_paths reads each file once with ``read_text``: counting there needs no hook in check.py.
-    """
-    if not sys.stderr.isatty() or len(files) < 2:
-        return files
-    start, total, done = time.monotonic(), len(files), [0]
+    def report(done: int) -> None:
+        if time.monotonic() - start > 0.5:
+            end = "\r\033[K" if done == total else ""
+            print(f"\rchecking {done}/{total}" + end, end="", file=sys.stderr, flush=True)
 
-    class Counted(type(Path())):  # type: ignore[misc]
-        def read_text(self, *args: Any, **kwargs: Any) -> str:
-            done[0] += 1
-            if time.monotonic() - start > 0.5:
-                end = "\r\033[K" if done[0] == total else ""
-                print(f"\rchecking {done[0]}/{total}" + end, end="", file=sys.stderr, flush=True)
-            text: str = super().read_text(*args, **kwargs)
-            return text
-
-    return [Counted(f) for f in files]
+    return report
 
 
 # -- schema and new -----------------------------------------------------------------------------------

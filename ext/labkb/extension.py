@@ -8,7 +8,7 @@ from typing import Any
 from sphinx.application import Sphinx
 
 from . import __version__
-from .bib import begin_lenient_parse, cached_bibtex_domain, end_lenient_parse
+from .bib import begin_lenient_parse, cached_bibtex_domain, drop_unsafe_links, end_lenient_parse
 from .domain import EntryRole, KBDomain, index_entries
 from .exports import add_json_ld, write_exports
 from .grids import CardDirective, GridDirective, fill_grids
@@ -77,6 +77,7 @@ def setup_extension(app: Sphinx) -> dict[str, Any]:
     app.connect("doctree-resolved", fill_grids)
     app.connect("doctree-resolved", fill_publications)
     app.connect("doctree-resolved", fill_overview)
+    app.connect("doctree-resolved", drop_unsafe_links)
     app.connect("doctree-resolved", teach_jieba)
     app.connect("html-page-context", add_json_ld)
     app.connect("build-finished", write_exports)

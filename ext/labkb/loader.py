@@ -7,7 +7,8 @@ collapses, are reported.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import re
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import yaml
@@ -58,20 +59,28 @@ def load_yaml(text: str, path: str) -> Loaded:
     text = text.removeprefix("\ufeff")
     loader = _Loader(text)
     try:
+        _prescan(text)
         node = loader.get_single_node()
         if node is None:
             out.problems.append(Problem(path, 1, "", "the file is empty", "yaml"))
             return out
         _walk(node, (), out.lines, set(), 0)
-        out.data = loader.construct_document(node)
+        try:
+            out.data = loader.construct_document(node)
+        except yaml.YAMLError:
+            raise
+        except Exception as exc:  # a value PyYAML resolved but cannot build: 2020-13-45, !!int x
+            _refuse_unbuildable(node, exc)
     except _Refused as exc:
         out.problems.append(Problem(path, exc.line, exc.field, exc.message, "yaml"))
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else 1
+        last = _line_count(text)
+        line = min(mark.line + 1, last) if mark else 1
         message = " ".join(str(p) for p in (exc.context, exc.problem) if p) or "invalid YAML"
-        if exc.context_mark and mark and exc.context_mark.line != mark.line:
-            message += f" (the construct starts on line {exc.context_mark.line + 1})"
+        start = min(exc.context_mark.line + 1, last) if exc.context_mark else line
+        if start != line:
+            message += f" (the construct starts on line {start})"
         out.problems.append(Problem(path, line, "", f"YAML syntax error: {message}", "yaml"))
     except yaml.YAMLError as exc:  # reader errors (control characters) and the like
         out.problems.append(Problem(path, 1, "", f"YAML error: {exc}", "yaml"))
@@ -79,7 +88,99 @@ def load_yaml(text: str, path: str) -> Loaded:
         out.problems.append(Problem(path, 1, "", "the document is nested too deeply", "yaml"))
     finally:
         loader.dispose()
+    # libyaml may put the end of the stream on a line after the last one: say the last one
+    last = _line_count(text)
+    out.problems = [replace(p, line=min(p.line, last)) for p in out.problems]
+    out.lines = {loc: min(line, last) for loc, line in out.lines.items()}
     return out
+
+
+_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
+
+
+def _line_count(text: str) -> int:
+    """Lines as YAML and editors count them (after a final line break, one more, empty line)."""
+    return len(_BREAK.findall(text)) + 1
+
+
+def _prescan(text: str) -> None:
+    """Refuse aliases and nesting deeper than :data:`MAX_DEPTH` from the event stream, before
+    composing: libyaml's composer recurses in C (a deep document is a segfault, not a
+    RecursionError), and an alias event knows its own line (its node only the anchor's).
+
+    Syntax errors are left to the composer, which reports them at the same place."""
+    scanner = _Loader(text)
+    frames: list[_Frame] = []  # the open collections, innermost last
+    try:
+        while (event := scanner.get_event()) is not None:
+            if isinstance(event, yaml.CollectionEndEvent):
+                frames.pop()
+                continue
+            if not isinstance(event, yaml.NodeEvent):
+                continue
+            loc = frames[-1].locate(event) if frames else ()
+            if isinstance(event, yaml.AliasEvent):
+                raise _Refused(event.start_mark.line + 1, field_path(loc),
+                               "YAML aliases are not allowed")
+            if isinstance(event, yaml.CollectionStartEvent):
+                if len(loc) > MAX_DEPTH:
+                    raise _Refused(event.start_mark.line + 1, field_path(loc), "nested too deeply")
+                frames.append(_Frame(loc, isinstance(event, yaml.MappingStartEvent)))
+    except yaml.YAMLError:
+        return
+    finally:
+        scanner.dispose()
+
+
+@dataclass
+class _Frame:
+    """An open collection while scanning events: its path, and where the next node goes."""
+
+    loc: Path
+    mapping: bool
+    next: str | int = 0  #: the key of the next value, or the index of the next item
+    key_turn: bool = True  #: in a mapping, whether the next node is a key
+
+    def locate(self, event: yaml.NodeEvent) -> Path:
+        """The path of the node ``event`` starts (a key has its mapping's path plus ``?``)."""
+        if not self.mapping:
+            index = int(self.next)
+            self.next = index + 1
+            return (*self.loc, index)
+        if self.key_turn:
+            self.key_turn = False
+            self.next = event.value if isinstance(event, yaml.ScalarEvent) else "?"
+            return (*self.loc, "?")
+        self.key_turn = True
+        return (*self.loc, self.next)
+
+
+def _refuse_unbuildable(root: yaml.Node, exc: Exception) -> None:
+    """Raise :class:`_Refused` at the first scalar that cannot be built (the cause of ``exc``)."""
+    probe = _Loader("")
+    pending: list[tuple[Path, yaml.Node]] = [((), root)]
+    try:
+        while pending:
+            loc, node = pending.pop(0)
+            if isinstance(node, yaml.ScalarNode):
+                try:
+                    probe.construct_object(node)
+                except Exception as err:
+                    detail = f" ({err})" if isinstance(err, ValueError) else ""
+                    raise _Refused(node.start_mark.line + 1, field_path(loc),
+                                   f"{node.value!r} is not a valid {node.tag.rsplit(':', 1)[-1]}"
+                                   f"{detail}") from None
+                finally:
+                    probe.constructed_objects.clear()
+                    probe.recursive_objects.clear()
+            elif isinstance(node, yaml.MappingNode):
+                pending[:0] = [item for k, v in node.value for item in (((*loc, k.value), k),
+                                                                        ((*loc, k.value), v))]
+            elif isinstance(node, yaml.SequenceNode):
+                pending[:0] = [((*loc, i), v) for i, v in enumerate(node.value)]
+    finally:
+        probe.dispose()
+    raise _Refused(root.start_mark.line + 1, "", f"invalid value: {exc}")
 
 
 def _walk(node: yaml.Node, loc: Path, lines: dict[Path, int], seen: set[int], depth: int) -> None:

@@ -6,7 +6,6 @@ by the writer) and only ``description`` is parsed, as MyST, with raw HTML remove
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +16,7 @@ from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
 from .badges import KIND_COLOURS, badge, button, paragraph
+from .schema import unsafe_uri
 
 logger = logging.getLogger(__name__)
 
@@ -39,17 +39,6 @@ METADATA_FIELDS = [
     ("license", "License"), ("language", "Languages"), ("pipeline_tag", "Task (pipeline tag)"),
     ("library_name", "Library"), ("datasets", "Datasets"), ("base_model", "Base model"),
 ]
-
-
-_SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):")
-
-
-def unsafe_uri(uri: str) -> bool:
-    """A URI with a scheme other than http(s): ``javascript:``, ``data:``, ``vbscript:`` ...
-    Relative URIs and fragments are safe. Browsers ignore control characters and spaces in a
-    scheme (``java\tscript:``), so they are ignored here too."""
-    match = _SCHEME.match(re.sub(r"[\x00-\x20\x7f]+", "", uri))
-    return match is not None and match.group(1).lower() not in ("http", "https")
 
 
 def _section(title: str, ident: str) -> nodes.section:
@@ -160,6 +149,9 @@ class EntryPageDirective(SphinxDirective):
         self.record = record
         page = _section(data["name"], record["anchor"])
         page["classes"] += ["kb-entry", f"kb-kind-{kind}"]
+        # the label is the anchor, unique per entry: display names repeat ("OFA" the project and
+        # the model) or are Sphinx's own labels ("Search"), a "duplicate label" warning each
+        page["names"] = [record["anchor"]]
         self.state.document.note_explicit_target(page)
         page += paragraph(nodes.Text(data["summary"]), classes=["lead", "kb-summary"])
         page += self.meta_badges(record)
@@ -168,7 +160,9 @@ class EntryPageDirective(SphinxDirective):
             page += buttons
         if data.get("image"):
             uri = data["image"] if "://" in data["image"] else "/" + data["image"]
-            page += nodes.image(uri=uri, alt=data["name"], classes=["kb-image"])
+            image = nodes.image(uri=uri, alt=data["name"], classes=["kb-image"])
+            image.source, image.line = record["path"], self.line("image")  # "not readable" here
+            page += image
         if data.get("description"):
             page.extend(self.description(data["description"]))
         page += self.facts(data)
@@ -226,9 +220,9 @@ class EntryPageDirective(SphinxDirective):
 
     def description(self, text: str) -> list[nodes.Node]:
         settings = self.state.document.settings
-        saved = settings.file_insertion_enabled
-        settings.file_insertion_enabled = False  # no include/literalinclude/raw :file: of the
-        try:                                     # build machine's files
+        # no include, literalinclude or raw :file: (files of the build machine) in descriptions
+        saved, settings.file_insertion_enabled = settings.file_insertion_enabled, False
+        try:
             parsed = self.parse_text_to_nodes(text, offset=self.line("description"))
         finally:
             settings.file_insertion_enabled = saved
@@ -283,8 +277,11 @@ class EntryPageDirective(SphinxDirective):
         """Whether a local file reference resolves outside the source folder."""
         if "://" in uri or uri.startswith("data:"):
             return False
-        _, path = self.env.relfn2path(uri, self.env.docname)
-        return not Path(path).resolve().is_relative_to(Path(self.env.srcdir).resolve())
+        try:
+            _, path = self.env.relfn2path(uri, self.env.docname)
+            return not Path(path).resolve().is_relative_to(Path(self.env.srcdir).resolve())
+        except (OSError, ValueError):  # e.g. a NUL character: no file of ours
+            return True
 
     def facts(self, data: dict[str, Any]) -> nodes.field_list:
         rows: list[tuple[str, list[nodes.Node]]] = []

@@ -19,7 +19,7 @@ from myst_parser.parsers.sphinx_ import MystParser
 from sphinx.util import logging
 
 from .loader import load_yaml
-from .problems import Problem, field_path
+from .problems import Problem, decode_problem, field_path
 from .schema import Context, validate
 
 logger = logging.getLogger(__name__)
@@ -119,14 +119,10 @@ def skip_undecodable(app: Any, env: Any, docnames: list[str]) -> None:
     for docname in list(docnames):
         path = env.doc2path(docname)
         try:
-            data = path.read_bytes()
-            data.decode(encoding)
-        except UnicodeDecodeError as exc:
-            line = data[: exc.start].count(b"\n") + 1
-            name = "UTF-8" if encoding.lower().startswith("utf-8") else encoding
-            warn(Problem(os.fspath(path), line, "", f"not valid {name} text (byte "
-                         f"0x{data[exc.start]:02x}); the file is skipped", "encoding"))
-            docnames.remove(docname)
-            env.found_docs.discard(docname)
+            problem = decode_problem(os.fspath(path), path.read_bytes(), encoding)
         except OSError:
             continue
+        if problem is not None:
+            warn(problem)
+            docnames.remove(docname)
+            env.found_docs.discard(docname)

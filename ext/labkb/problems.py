@@ -33,3 +33,15 @@ def field_path(loc: tuple[str | int, ...]) -> str:
         else:
             out += f".{part}" if out else str(part)
     return out
+
+
+def decode_problem(path: str, data: bytes, encoding: str = "utf-8-sig") -> Problem | None:
+    """The located problem of bytes that are not valid text in ``encoding``, or None."""
+    try:
+        data.decode(encoding)
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        name = "UTF-8" if encoding.lower().startswith("utf-8") else encoding
+        return Problem(path, line, "", f"not valid {name} text (byte 0x{data[exc.start]:02x}); "
+                       "the file is skipped", "encoding")
+    return None

@@ -25,6 +25,14 @@ ID_RE = re.compile(r"^[a-z][a-z0-9-]*$")
 KEY_RE = re.compile(r"^[A-Za-z0-9_:.+/-]+$")
 
 
+def unsafe_uri(uri: str) -> bool:
+    """A URI with a scheme other than http(s): ``javascript:``, ``data:``, ``vbscript:`` ...
+    Relative URIs and fragments are safe. Browsers ignore control characters and spaces in a
+    scheme (``java\tscript:``), so they are ignored here too."""
+    match = re.match(r"^([a-zA-Z][a-zA-Z0-9+.-]*):", re.sub(r"[\x00-\x20\x7f]+", "", uri))
+    return match is not None and match.group(1).lower() not in ("http", "https")
+
+
 def _http_url(value: str) -> str:
     if not re.match(r"^https?://[^\s<>\"']+$", value):
         raise ValueError("must be an http:// or https:// URL")
@@ -38,6 +46,8 @@ def _image_ref(value: str) -> str:
         raise ValueError("must be an http(s) URL or a path relative to the docs folder")
     if ".." in value.replace("\\", "/").split("/"):
         raise ValueError("must not leave the docs folder ('..')")
+    if re.search(r"[\x00-\x1f\x7f<>\"'`|*?]", value):  # never in a file name; * and ? glob
+        raise ValueError("must be a file name: no control characters, quotes, <, >, |, * or ?")
     return value
 
 
@@ -259,6 +269,8 @@ def validate(
                 _drop(data, loc)
             continue
         _check_refs(entry, loaded, path, context, out.problems)
+        if any(not getattr(entry, name) for name in _REF_FIELDS if name in required):
+            return out  # every area was unknown: as if the required field were missing
         out.data = entry.model_dump(mode="json", by_alias=True, exclude_defaults=True)
         return out
     return out
