@@ -1,0 +1,135 @@
+"""Sphinx extension of the benchmark: which documents a build re-read and re-wrote, and when.
+
+Copied into every generated project (labkb and baseline alike) and listed in its ``extensions``.
+At ``build-finished`` it appends one JSON line to the file named by ``$LABKB_BENCH_COUNTER``
+(nothing when the variable is unset):
+
+- ``read``: the documents Sphinx re-read (``env-before-read-docs``, main process);
+- ``written``: the documents written (``doctree-resolved``, emitted in the main process even with
+  ``-j``, since Sphinx resolves every doctree there before handing it to a writer process);
+- ``phases``: seconds from ``config-inited`` to reading, end of reading, writing, end (wall
+  time), and the same marks in CPU seconds of the main process (``cpu_phases``);
+- ``groups``: per kind of page (entry, area, index, other), the count and the CPU seconds spent
+  reading and resolving+writing them (serial builds only: with ``-j`` the reading and writing
+  happen in worker processes). CPU time of this process, not wall time, so that other programs
+  running on the machine do not count.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from typing import Any
+
+ENV_VAR = "LABKB_BENCH_COUNTER"
+
+
+def group_of(docname: str) -> str:
+    folder, _, leaf = docname.rpartition("/")
+    if folder in ("projects", "models") and leaf != "index":
+        return "entry"
+    if folder == "research" and leaf != "index":
+        return "area"
+    if leaf == "index":
+        return "index"
+    return "other"
+
+
+class Counter:
+    def __init__(self) -> None:
+        self.t0 = time.perf_counter()
+        self.c0 = time.process_time()
+        self.marks: dict[str, float] = {}
+        self.cpu_marks: dict[str, float] = {}
+        self.read: list[str] = []
+        self.written: list[str] = []
+        self.read_start: dict[str, float] = {}
+        self.read_s: dict[str, float] = {}
+        self.write_s: dict[str, float] = {}
+        self.last_write: tuple[str, float] | None = None
+
+    def mark(self, name: str) -> None:
+        self.marks.setdefault(name, time.perf_counter() - self.t0)
+        self.cpu_marks.setdefault(name, time.process_time() - self.c0)
+
+    # -- events ------------------------------------------------------------------------------------
+    def config_inited(self, app: Any, config: Any) -> None:
+        self.t0 = time.perf_counter()
+        self.c0 = time.process_time()
+
+    def before_read(self, app: Any, env: Any, docnames: list[str]) -> None:
+        self.mark("read_start")
+        self.read.extend(docnames)
+
+    def source_read(self, app: Any, docname: str, source: list[str]) -> None:
+        self.read_start[docname] = time.process_time()
+
+    def doctree_read(self, app: Any, doctree: Any) -> None:
+        docname = app.env.docname
+        start = self.read_start.pop(docname, None)
+        if start is not None:
+            self.read_s[docname] = time.process_time() - start
+
+    def env_updated(self, app: Any, env: Any) -> None:
+        self.mark("read_end")
+
+    def write_started(self, app: Any, builder: Any) -> None:
+        self.mark("write_start")
+
+    def doctree_resolved(self, app: Any, doctree: Any, docname: str) -> None:
+        # the time between two documents is the previous one's writing plus this one's resolving
+        now = time.process_time()
+        self.mark("first_resolved")
+        if self.last_write is not None:
+            prev, at = self.last_write
+            self.write_s[prev] = now - at
+        self.last_write = (docname, now)
+        self.written.append(docname)
+
+    def build_finished(self, app: Any, exc: BaseException | None) -> None:
+        now = time.process_time()
+        if self.last_write is not None and not self.write_s.get(self.last_write[0]):
+            # the last page: up to the end of writing pages (the search index etc. follow, so cap
+            # it at the mean of the others when there are others)
+            others = list(self.write_s.values())
+            self.write_s[self.last_write[0]] = (sum(others) / len(others)) if others else \
+                now - self.last_write[1]
+        self.mark("finished")
+        path = os.environ.get(ENV_VAR)
+        if not path:
+            return
+        groups: dict[str, dict[str, float]] = {}
+        for docname in set(self.read) | set(self.written):
+            g = groups.setdefault(group_of(docname), {"read": 0, "written": 0, "read_s": 0.0,
+                                                       "write_s": 0.0})
+            if docname in self.read_s:
+                g["read"] += 1
+                g["read_s"] += self.read_s[docname]
+            if docname in self.write_s:
+                g["written"] += 1
+                g["write_s"] += self.write_s[docname]
+        record = {
+            "ok": exc is None,
+            "parallel": app.parallel,
+            "read": sorted(self.read),
+            "written": sorted(self.written),
+            "phases": {k: round(v, 4) for k, v in self.marks.items()},
+            "cpu_phases": {k: round(v, 4) for k, v in self.cpu_marks.items()},
+            "groups": groups,
+        }
+        with open(path, "a", encoding="utf8") as f:
+            f.write(json.dumps(record) + "\n")
+
+
+def setup(app: Any) -> dict[str, Any]:
+    counter = Counter()
+    app.connect("config-inited", counter.config_inited)
+    app.connect("env-before-read-docs", counter.before_read)
+    app.connect("source-read", counter.source_read)
+    app.connect("doctree-read", counter.doctree_read)
+    app.connect("env-updated", counter.env_updated)
+    app.connect("write-started", counter.write_started)
+    app.connect("doctree-resolved", counter.doctree_resolved)
+    app.connect("build-finished", counter.build_finished)
+    return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

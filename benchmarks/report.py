@@ -1,0 +1,363 @@
+"""Render the benchmark's JSON results (``bench.py``) as Markdown tables, with the issue's targets.
+
+    python benchmarks/report.py [benchmarks/results.json] [-o benchmarks/results.md]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+#: Which time the targets use: CPU seconds of the build's processes (user + system, from wait4),
+#: which other programs running on the machine disturb far less than wall time. Only the -j 2
+#: comparison uses wall time, since parallel builds trade CPU time for wall time.
+TIME = "cpu_s"
+SCENARIOS = [
+    ("full", "full build (clean, -j 1)"),
+    ("noop", "no-op rebuild"),
+    ("edit_yaml", "edit one entry"),
+    ("edit_bib", "edit one .bib record"),
+    ("full_j2", "full build (clean, -j 2)"),
+]
+
+
+# -- small helpers -------------------------------------------------------------------------------
+def _f(x: float | None, digits: int = 2) -> str:
+    return "–" if x is None else f"{x:.{digits}f}"
+
+
+def _ratio(a: float | None, b: float | None) -> float | None:
+    return a / b if a is not None and b else None
+
+
+def _table(header: list[str], rows: list[list[str]]) -> list[str]:
+    out = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
+    out += ["| " + " | ".join(row) + " |" for row in rows]
+    return out
+
+
+def _fixed(results: dict[str, Any], m: int) -> dict[str, Any] | None:
+    return next((f for f in results.get("fixed", []) if f["m"] == m), None)
+
+
+def entry_page_cost(run: dict[str, Any]) -> float | None:
+    """Seconds per entry page, reading plus resolving and writing (serial build, from the counter)."""
+    g = run.get("groups", {}).get("entry")
+    if not g or not g.get("read") or not g.get("written"):
+        return None
+    return g["read_s"] / g["read"] + g["write_s"] / g["written"]
+
+
+def per_entry(results: dict[str, Any], case: dict[str, Any], variant: str) -> dict[str, Any]:
+    """Raw and marginal (fixed cost of the N = 0 site removed) CPU seconds per entry of a full
+    build, and the CPU seconds per entry page measured inside the build."""
+    n = case["n"]
+    full = case[variant]["runs"]["full"][TIME]
+    fixed = _fixed(results, case["m"])
+    base = fixed[variant][TIME] if fixed else None
+    return {"raw": full / n, "marginal": (full - base) / n if base is not None else None,
+            "page": entry_page_cost(case[variant]["runs"]["full"])}
+
+
+# -- targets ---------------------------------------------------------------------------------------
+def _status(value: float | None, limit: float, *, below: bool = True, strict: bool = False) -> str:
+    if value is None:
+        return "not measured"
+    ok = (value < limit if strict else value <= limit) if below else value >= limit
+    if ok:
+        return "**met**"
+    return f"**missed** by {abs(value / limit - 1) * 100:.0f}%"
+
+
+def targets(results: dict[str, Any]) -> list[list[str]]:
+    cases = results.get("cases", [])
+    rows: list[list[str]] = []
+    if not cases:
+        return rows
+    sizes = sorted({c["n"] for c in cases})
+    bibs = sorted({c["m"] for c in cases})
+    by = {(c["n"], c["m"]): c for c in cases}
+    big_n, small_n, big_m = sizes[-1], sizes[0], bibs[-1]
+    note = "" if big_n >= 5000 else f" (largest run: N={big_n}; the target is at N=5000)"
+    note_nm = "" if (big_n, big_m) == (5000, 5000) else \
+        f" (measured at N={big_n}, M={big_m}; the target is at N=5000, M=5000)"
+
+    # 1. scaling of the per-entry cost
+    for m in bibs:
+        if (big_n, m) not in by or (small_n, m) not in by or big_n == small_n:
+            continue
+        lab_big = per_entry(results, by[(big_n, m)], "labkb")
+        lab_small = per_entry(results, by[(small_n, m)], "labkb")
+        base_big = per_entry(results, by[(big_n, m)], "baseline")
+        base_small = per_entry(results, by[(small_n, m)], "baseline")
+        key = "marginal" if lab_big["marginal"] is not None else "raw"
+        value = _ratio(lab_big[key], lab_small[key])
+        base = _ratio(base_big[key], base_small[key])
+        raw = _ratio(lab_big["raw"], lab_small["raw"])
+        rows.append([f"per-entry CPU cost at N={big_n} vs N={small_n} (M={m}){note}",
+                     f"{_f(value)}x ({key}; raw {_f(raw)}x; baseline {_f(base)}x)", "≤ 1.3x",
+                     _status(value, 1.3)])
+
+    # 2. generated entry pages vs hand-written ones
+    for m in bibs:
+        if (big_n, m) not in by:
+            continue
+        lab = per_entry(results, by[(big_n, m)], "labkb")
+        base = per_entry(results, by[(big_n, m)], "baseline")
+        value = _ratio(lab["page"], base["page"])
+        marginal = _ratio(lab["marginal"], base["marginal"])
+        rows.append([f"entry page cost, labkb / hand-written (N={big_n}, M={m})",
+                     f"{_f(value)}x per entry page (read + write); whole site per entry "
+                     f"{_f(marginal)}x", "≤ 1.2x", _status(value, 1.2)])
+
+    # 3. no-op rebuild
+    if (big_n, big_m) in by:
+        runs = by[(big_n, big_m)]["labkb"]["runs"]
+        frac = _ratio(runs["noop"][TIME], runs["full"][TIME])
+        wall = _ratio(runs["noop"]["wall_s"], runs["full"]["wall_s"])
+        base = by[(big_n, big_m)]["baseline"]["runs"]
+        base_frac = _ratio(base["noop"][TIME], base["full"][TIME])
+        rows.append([f"no-op rebuild / full build{note_nm}",
+                     f"{_f(frac * 100 if frac is not None else None, 1)}% CPU "
+                     f"({_f(runs['noop'][TIME], 1)} s of {_f(runs['full'][TIME], 1)} s; wall "
+                     f"{_f(wall * 100 if wall is not None else None, 1)}%; baseline "
+                     f"{_f(base_frac * 100 if base_frac is not None else None, 1)}%)",
+                     "< 10%", _status(frac, 0.10, strict=True)])
+    reads = [(c["n"], c["m"], c["labkb"]["runs"]["noop"]["read"]) for c in cases]
+    bad = [f"N={n},M={m}: {r}" for n, m, r in reads if r]
+    rows.append(["no-op rebuild re-reads no document (every case)",
+                 "0 everywhere" if not bad else "; ".join(bad), "0",
+                 "**met**" if not bad else "**missed**"])
+
+    # 4. editing one YAML file
+    problems, detail = [], []
+    for c in cases:
+        run = c["labkb"]["runs"]["edit_yaml"]
+        chk = run.get("check", {})
+        if chk.get("extra_read") or chk.get("missing_read"):
+            problems.append(f"N={c['n']},M={c['m']}: re-read {run['read']}")
+        if chk.get("extra_written") or chk.get("missing_written"):
+            problems.append(f"N={c['n']},M={c['m']}: extra {chk.get('extra_written')}, "
+                            f"missing {chk.get('missing_written')}")
+        detail.append(f"{run['read']}/{run['written']}")
+    rows.append(["edit one YAML: re-reads only its page, re-writes only pages showing it",
+                 "read/written per case: " + ", ".join(detail)
+                 + ("; " + "; ".join(problems) if problems else "; exactly the expected pages"),
+                 "exact", "**met**" if not problems else "**missed**"])
+
+    # 5. editing one .bib record
+    problems, detail = [], []
+    for c in cases:
+        run = c["labkb"]["runs"]["edit_bib"]
+        chk = run.get("check", {})
+        detail.append(f"{run['read']}/{run['written']}")
+        if chk.get("extra_written"):
+            problems.append(f"N={c['n']},M={c['m']}: {len(chk['extra_written'])} extra "
+                            f"({', '.join(chk['extra_written'][:5])})")
+        if chk.get("missing_written"):
+            problems.append(f"N={c['n']},M={c['m']}: not re-written (stale): "
+                            f"{', '.join(chk['missing_written'][:5])}")
+    rows.append(["edit one .bib record: re-writes only pages showing it",
+                 "read/written per case: " + ", ".join(detail)
+                 + ("; " + "; ".join(problems) if problems else "; exactly the expected pages"),
+                 "exact", "**met**" if not problems else "**missed**"])
+
+    # 6. peak memory
+    if (big_n, big_m) in by:
+        run = by[(big_n, big_m)]["labkb"]["runs"]["full"]
+        gb = run["peak_tree_rss_mb"] / 1024
+        rows.append([f"peak memory, full build -j 1{note_nm}",
+                     f"{_f(gb)} GB (largest process {_f(run['peak_rss_mb'] / 1024)} GB)",
+                     "< 2 GB", _status(gb, 2.0, strict=True)])
+
+    # 7. -j 2 against -j 1
+    for c in cases:
+        runs = c["labkb"]["runs"]
+        if "full_j2" not in runs:
+            continue
+        value = _ratio(runs["full_j2"]["wall_s"], runs["full"]["wall_s"])
+        base = c["baseline"]["runs"].get("full_j2")
+        base_ratio = _ratio(base["wall_s"], c["baseline"]["runs"]["full"]["wall_s"]) if base else None
+        target = " (target at N=1000)" if c["n"] != 1000 else ""
+        load = max(runs["full_j2"].get("load", [0]) + runs["full"].get("load", [0]))
+        rows.append([f"-j 2 / -j 1 full build, wall time (N={c['n']}, M={c['m']}){target}",
+                     f"{_f(value)}x ({_f(runs['full_j2']['wall_s'], 1)} s vs "
+                     f"{_f(runs['full']['wall_s'], 1)} s; baseline {_f(base_ratio)}x; "
+                     f"machine load up to {load:.1f})", "≤ 1.0x", _status(value, 1.0)])
+    return rows
+
+
+# -- the page --------------------------------------------------------------------------------------
+def render(results: dict[str, Any]) -> str:
+    mach, ver = results.get("machine", {}), results.get("versions", {})
+    lines = [
+        "# Build performance benchmark",
+        "",
+        "Generated by `benchmarks/report.py` from `benchmarks/results.json` "
+        "(`python benchmarks/bench.py`; see `benchmarks/README.md`). "
+        "**labkb** is the synthetic site built from YAML entries with the project's extension; "
+        "**baseline** is the same content as hand-written MyST pages with the same theme and no "
+        "labkb. Ratios are labkb / baseline from the same run on the same machine.",
+        "",
+        f"- Date: {results.get('date', '?')}"
+        + (f" (merged with runs of {', '.join(d for d in results['merged_from'] if d)})"
+           if results.get("merged_from") else ""),
+        f"- Machine: {mach.get('nproc')} cores, {mach.get('memory_gb')} GB, {mach.get('cpu')}; "
+        f"{mach.get('os')}",
+        "- Versions: Python " + str(mach.get("python")) + ", "
+        + ", ".join(f"{k} {v}" for k, v in ver.items()),
+        f"- Command: `{results.get('command', '')}`"
+        + (f"; total {results['total_s'] / 60:.1f} min" if results.get("total_s") else ""),
+        "",
+    ]
+    if results.get("quick"):
+        lines += ["*Quick run (small sizes): for checking the benchmark, not for the targets.*", ""]
+    loads = [x for c in results.get("cases", []) for v in ("labkb", "baseline")
+             for r in c[v]["runs"].values() for x in r.get("load", [])]
+    if loads:
+        lines += [f"- Machine load (1-minute load average around each build): {min(loads):.1f} to "
+                  f"{max(loads):.1f} on {mach.get('nproc')} cores. Above the core count, other "
+                  "programs competed for the processors: wall times suffer most, CPU times less.",
+                  ""]
+    for patched in (False, True):
+        sub = {**results,
+               "cases": [c for c in results.get("cases", [])
+                         if bool(c.get("pybtex_patch")) == patched],
+               "fixed": [f for f in results.get("fixed", [])
+                         if bool(f.get("pybtex_patch")) == patched]}
+        if sub["cases"] or sub["fixed"]:
+            lines += render_group(sub, patched)
+    return "\n".join(lines)
+
+
+def render_group(results: dict[str, Any], patched: bool) -> list[str]:
+    """The tables of the cases run with (or without) ``--patch-pybtex``."""
+    if patched:
+        lines = ["## With pybtex's plugin look-ups cached (`--patch-pybtex`)", "",
+                 "Both variants' `conf.py` wrap `pybtex.plugin._load_entry_point` in "
+                 "`functools.cache`: pybtex 0.26 otherwise scans every installed package's entry "
+                 "points on each plugin look-up, e.g. on each `Text.render_as(\"text\")` "
+                 "(about 25 ms a call). A workaround to measure everything else, not the project "
+                 "as shipped.", ""]
+    else:
+        lines = ["## As shipped", ""]
+    lines += ["### Targets", ""]
+    lines += _table(["target", "measured", "limit", "status"], targets(results))
+    lines += [""]
+
+    lines += ["### Build times", "",
+              "Wall time and CPU time (user + system of the build and its worker processes) in "
+              "seconds, the smallest of the repeated runs; `read/written` are the documents "
+              "re-read and re-written; peak memory is the whole process tree in MB.", ""]
+    rows = []
+    for c in results.get("cases", []):
+        for name, label in SCENARIOS:
+            lab = c["labkb"]["runs"].get(name)
+            base = c["baseline"]["runs"].get(name)
+            if not lab or not base:
+                continue
+            rows.append([str(c["n"]), str(c["m"]), label,
+                         _f(lab["wall_s"], 1), _f(base["wall_s"], 1),
+                         _f(_ratio(lab["wall_s"], base["wall_s"])),
+                         _f(lab["cpu_s"], 1), _f(base["cpu_s"], 1),
+                         _f(_ratio(lab["cpu_s"], base["cpu_s"])),
+                         f"{lab['read']}/{lab['written']}", f"{base['read']}/{base['written']}",
+                         f"{lab['peak_tree_rss_mb']:.0f}", f"{base['peak_tree_rss_mb']:.0f}",
+                         _f(_ratio(lab["peak_tree_rss_mb"], base["peak_tree_rss_mb"]))])
+    lines += _table(["N", "M", "build", "labkb wall s", "baseline wall s", "wall ratio",
+                     "labkb CPU s", "baseline CPU s", "CPU ratio", "labkb read/written",
+                     "baseline read/written", "labkb MB", "baseline MB", "MB ratio"], rows)
+    lines += [""]
+
+    lines += ["### Cost per entry", "",
+              "CPU milliseconds. raw: full build / N; marginal: (full build − build of the same "
+              "site with no entries) / N; page: reading plus resolving and writing one entry "
+              "page, measured inside the build (`_counter.py`).", ""]
+    rows = []
+    for c in results.get("cases", []):
+        lab, base = per_entry(results, c, "labkb"), per_entry(results, c, "baseline")
+        ms = 1000
+        rows.append([str(c["n"]), str(c["m"]),
+                     _f(lab["raw"] * ms, 1), _f(base["raw"] * ms, 1),
+                     _f(lab["marginal"] * ms if lab["marginal"] is not None else None, 1),
+                     _f(base["marginal"] * ms if base["marginal"] is not None else None, 1),
+                     _f(_ratio(lab["marginal"], base["marginal"])),
+                     _f(lab["page"] * ms if lab["page"] is not None else None, 1),
+                     _f(base["page"] * ms if base["page"] is not None else None, 1),
+                     _f(_ratio(lab["page"], base["page"]))])
+    lines += _table(["N", "M", "labkb raw ms", "baseline raw ms", "labkb marginal ms",
+                     "baseline marginal ms", "marginal ratio", "labkb page ms",
+                     "baseline page ms", "page ratio"], rows)
+    lines += [""]
+    fixed_rows = [[str(f["m"]), _f(f["labkb"][TIME], 1), _f(f["baseline"][TIME], 1),
+                   _f(_ratio(f["labkb"][TIME], f["baseline"][TIME]))]
+                  for f in results.get("fixed", [])]
+    if fixed_rows:
+        lines += ["Fixed cost (the site with no entries: 20 areas, people, indexes, the "
+                  "bibliography of M records):", ""]
+        lines += _table(["M", "labkb CPU s", "baseline CPU s", "ratio"], fixed_rows)
+        lines += [""]
+
+    lines += ["### Build phases (full build, -j 1)", "",
+              "Seconds from the end of Sphinx's start-up (`config-inited`): reading ends at "
+              "`env-updated`, then resolving and writing; `start-up` is the process's wall "
+              "time minus that.", ""]
+    rows = []
+    for c in results.get("cases", []):
+        for variant in ("labkb", "baseline"):
+            run = c[variant]["runs"]["full"]
+            ph = run.get("phases", {})
+            if "finished" not in ph:
+                continue
+            rows.append([str(c["n"]), str(c["m"]), variant,
+                         _f(run["wall_s"] - ph["finished"], 1), _f(ph.get("read_end"), 1),
+                         _f(ph["finished"] - ph.get("read_end", 0), 1),
+                         _f(run.get("html_mb"), 0), _f(run.get("doctrees_mb"), 0)])
+    lines += _table(["N", "M", "variant", "start-up s", "reading s", "writing s", "html MB",
+                     "doctrees MB"], rows)
+    lines += [""]
+
+    lines += ["### Incremental builds: which pages", "",
+              "Expected written: the pages that show the edited data (for a YAML edit, its page, "
+              "its kind's index, its areas' grids, the pages of entries relating to it; for a "
+              "`.bib` edit, the bibliography and the pages citing the record). Sphinx itself also "
+              "re-writes the toctree parent of every page it re-writes (`env.files_to_rebuild`): "
+              "those are listed apart and not counted as extra.", ""]
+    rows = []
+    for c in results.get("cases", []):
+        for variant in ("labkb", "baseline"):
+            for name in ("edit_yaml", "edit_bib"):
+                run = c[variant]["runs"].get(name)
+                if not run:
+                    continue
+                chk = run.get("check", {})
+                rows.append([str(c["n"]), str(c["m"]), variant, name, f"`{run.get('edited')}`",
+                             ", ".join(run["read_docs"][:6]) or "–",
+                             ", ".join(chk.get("missing_written", [])[:6]) or "–",
+                             ", ".join(chk.get("extra_written", [])[:6]) or "–",
+                             ", ".join(chk.get("toctree_parents", [])[:6]) or "–"])
+    lines += _table(["N", "M", "variant", "build", "edited", "re-read", "missing (stale)",
+                     "extra", "toctree parents"], rows)
+    lines += [""]
+    return lines
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("results", nargs="?", type=Path, default=HERE / "results.json")
+    parser.add_argument("-o", "--output", type=Path, default=None,
+                        help="Markdown file (default: the results file with .md)")
+    args = parser.parse_args(argv)
+    results = json.loads(args.results.read_text(encoding="utf8"))
+    out = args.output or args.results.with_suffix(".md")
+    out.write_text(render(results), encoding="utf8")
+    print(f"wrote {out}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,72 @@
+"""Smoke test of the build benchmark (benchmarks/): a tiny synthetic site builds in both variants and
+the counting extension sees what Sphinx re-reads. Counts only: no timing is asserted."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parent.parent / "benchmarks"
+sys.path.insert(0, str(BENCH))
+
+import bench  # noqa: E402
+import report  # noqa: E402
+import sitegen  # noqa: E402
+
+N, M = 20, 30
+
+
+def _ok(run: dict) -> None:
+    assert run["ok"], run.get("log_tail")
+    assert run["warnings"] == 0, run["warning_sample"]
+
+
+#: Only to make the tiny builds faster; neither changes what is read or written. Sphinx's Chinese
+#: search otherwise re-loads jieba's whole dictionary as a user dictionary on every build.
+FAST = '\nhtml_search_options = {"dict": ""}\n'
+
+
+def test_baseline_site_builds(tmp_path):
+    site = sitegen.generate(tmp_path / "baseline", N, M, "baseline", patch_pybtex=True,
+                            extra_conf=FAST)
+    assert not list(site.docs.rglob("*.yaml"))
+    assert '"labkb"' in (site.root / "conf.py").read_text(encoding="utf8")  # and removed there
+    full = bench.run_build(site.root, clean=True)
+    _ok(full)
+    assert sorted(full["read_docs"]) == sorted(site.docnames())
+    assert (site.build / "html" / "projects" / "p-0001.html").exists()
+
+
+def test_labkb_site_builds_and_counts_rereads(tmp_path):
+    site = sitegen.generate(tmp_path / "labkb", N, M, "labkb", patch_pybtex=True, extra_conf=FAST)
+    assert len(list((site.docs / "projects").glob("*.yaml"))) == 15
+    assert len(list((site.docs / "models").glob("*.yaml"))) == 5
+
+    full = bench.run_build(site.root, clean=True)
+    _ok(full)
+    assert sorted(full["read_docs"]) == sorted(site.docnames())
+    assert (site.build / "html" / "projects" / "p-0001.html").exists()
+
+    noop = bench.run_build(site.root)
+    _ok(noop)
+    assert noop["read"] == 0
+    assert noop["written"] == 0
+
+    entry = sitegen.edit_entry(site)
+    edited = bench.run_build(site.root)
+    _ok(edited)
+    assert edited["read_docs"] == [entry.docname]
+    assert entry.docname in edited["written_docs"]
+    check = bench._exactness(edited, {entry.docname}, sitegen.pages_showing_entry(site, entry))
+    assert check["missing_written"] == []
+    assert check["extra_written"] == []
+
+
+def test_report_renders_targets():
+    run = {"ok": True, "wall_s": 2.0, "cpu_s": 2.0, "peak_rss_mb": 200.0,
+           "peak_tree_rss_mb": 200.0, "read": 0, "written": 0, "read_docs": [],
+           "written_docs": [], "groups": {}, "phases": {}, "check": {}}
+    runs = {name: dict(run) for name in ("full", "noop", "edit_yaml", "edit_bib")}
+    case = {"n": 100, "m": 100, "labkb": {"runs": runs}, "baseline": {"runs": runs}}
+    text = report.render({"cases": [case], "fixed": [], "machine": {}, "versions": {}})
+    assert "### Targets" in text and "no-op rebuild" in text
