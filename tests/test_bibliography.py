@@ -191,3 +191,27 @@ def test_editing_one_bib_entry_rewrites_only_pages_showing_it(make_app, src):
     # by sphinxcontrib-bibtex (it depends on the .bib files), and so its toctree parent rewritten
     assert written == {"publications", "people/ada", "references", "index"}
     assert "Computer Stuff" in html(app.outdir, "people/ada.html").get_text()
+
+
+def test_bibliography_formatting_is_cached_and_reused(make_app, src, monkeypatch):
+    from pybtex.style.formatting import BaseStyle
+
+    calls: list[str] = []
+    original = BaseStyle.format_entry
+
+    def counting(self, label, entry, *args, **kwargs):
+        calls.append(entry.key)
+        return original(self, label, entry, *args, **kwargs)
+
+    monkeypatch.setattr(BaseStyle, "format_entry", counting)
+    build(make_app, src, freshenv=True)
+    # every record of the :all: bibliography: once for the text, once for its tooltip
+    assert len(set(calls)) == 22 and len(calls) == 2 * 22 - 1  # (one record misses a field)
+    calls.clear()
+    build(make_app, src)  # nothing changed
+    assert calls == []
+    lab = src / "refs/lab.bib"
+    _touch(lab, lab.read_text(encoding="utf8").replace("Computer Things", "Computer Stuff"))
+    app, _ = build(make_app, src)
+    assert calls == ["ada2023cv", "ada2023cv"]  # only the edited record is formatted again
+    assert "computer stuff" in html(app.outdir, "references.html").get_text().lower()
