@@ -50,7 +50,7 @@ test: $(VENV)/.test-installed  ## run the test suite
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 lint: $(VENV)/.test-installed  ## ruff check
-	$(PY) -m ruff check ext tests conf.py
+	$(PY) -m ruff check ext tests benchmarks conf.py
 
 serve: $(VENV)/.docs-installed  ## live preview with sphinx-autobuild
 	$(PY) -m sphinx_autobuild -c . docs $(BUILDDIR)/html -d $(BUILDDIR)/doctrees \
@@ -62,5 +62,5 @@ linkcheck: $(VENV)/.docs-installed  ## check external links (needs network)
 clean:  ## remove the build output
 	rm -rf $(BUILDDIR)
 
-bench: $(VENV)/.test-installed  ## build-time benchmark (writes benchmarks/results.{json,md})
+bench: $(VENV)/.test-installed  ## benchmark (benchmarks/results.*; the full run takes over an hour)
 	$(PY) benchmarks/bench.py $(BENCH_ARGS)

@@ -424,7 +424,8 @@ def _save(results: dict[str, Any], args: argparse.Namespace) -> dict[str, Any]:
                               + out["cases"], key=key)
         out["fixed"] = sorted([f for f in old.get("fixed", []) if key(f) not in have]
                               + out["fixed"], key=key)
-        out["merged_from"] = sorted(set(old.get("merged_from", [])) | {old.get("date", "")})
+        out["merged_from"] = sorted((set(old.get("merged_from", [])) | {old.get("date", "")})
+                                    - {out["date"], ""})
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(out, indent=1, ensure_ascii=False) + "\n", encoding="utf8")
     args.out.with_suffix(".md").write_text(report.render(out), encoding="utf8")

@@ -34,7 +34,11 @@ def end_lenient_parse(app: Sphinx) -> None:
     capture.__exit__(None, None, None)
     app._labkb_pybtex = None  # type: ignore[attr-defined]
     paths = [Path(app.confdir, p) for p in app.config.bibtex_bibfiles]
-    for problem in check_bibfiles(paths):
+    stamp = [(str(p), p.stat().st_mtime if p.exists() else None) for p in paths]
+    cached = getattr(app.env, "_labkb_bibcheck", None)
+    if cached is None or cached[0] != stamp:
+        cached = app.env._labkb_bibcheck = (stamp, check_bibfiles(paths))  # type: ignore[attr-defined]
+    for problem in cached[1]:  # reported on every build while the problem is there
         warn(problem)
 
 

@@ -106,11 +106,19 @@ def write_exports(app: Sphinx, exception: Exception | None) -> None:
                                                                              "get_target_uri"):
         return
     out = Path(app.outdir)
+    if not (getattr(app, "_labkb_wrote", False) or getattr(app.env, "_labkb_changed", True)) \
+            and (out / EXPORT).exists():
+        return  # nothing read or written, no .bib change: the files of last time are right
     dump = {"ensure_ascii": False, "indent": 1, "sort_keys": False}
     write_if_changed(out / EXPORT, json.dumps(knowledge(app), **dump) + "\n")
     write_if_changed(out / EXPORT_SCHEMA, json.dumps(knowledge_schema(), **dump) + "\n")
     if app.config.html_baseurl:
         write_if_changed(out / "sitemap.xml", sitemap(app))
+
+
+def note_write(app: Sphinx, doctree: Any, docname: str) -> None:
+    """``doctree-resolved``: this build writes pages (a config change may rewrite them all)."""
+    app._labkb_wrote = True  # type: ignore[attr-defined]
 
 
 def _json_ld(data: dict[str, Any]) -> str:

@@ -10,7 +10,7 @@ from sphinx.application import Sphinx
 from . import __version__
 from .bib import begin_lenient_parse, cached_bibtex_domain, drop_unsafe_links, end_lenient_parse
 from .domain import EntryRole, KBDomain, index_entries
-from .exports import add_json_ld, write_exports
+from .exports import add_json_ld, note_write, write_exports
 from .grids import CardDirective, GridDirective, fill_grids
 from .incremental import before_read, pages_to_rewrite, remember_old, reset
 from .nodes import (
@@ -79,6 +79,7 @@ def setup_extension(app: Sphinx) -> dict[str, Any]:
     app.connect("doctree-resolved", fill_overview)
     app.connect("doctree-resolved", drop_unsafe_links)
     app.connect("doctree-resolved", teach_jieba)
+    app.connect("doctree-resolved", note_write)
     app.connect("html-page-context", add_json_ld)
     app.connect("build-finished", write_exports)
     app.connect("builder-inited", begin_lenient_parse, priority=450)

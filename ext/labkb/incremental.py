@@ -70,6 +70,8 @@ def pages_to_rewrite(app: Sphinx, env: BuildEnvironment) -> list[str]:
         # when citations change (its references page goes stale): ask for it here
         if keys:
             out |= {key.docname for key in env.get_domain("cite").bibliographies}
+    # the exports need writing again only when something they show may have changed
+    env._labkb_changed = bool(reread or old or keys)  # type: ignore[attr-defined]
     # the re-read documents are written anyway
     return sorted((out - reread) & env.found_docs)
 

@@ -10,26 +10,26 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from itertools import combinations
+from itertools import pairwise
 from typing import Any
 
 CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 
 
-def _common(a: str, b: str) -> Iterable[str]:
+def _shared_prefix(a: str, b: str) -> str:
     n = 0
     while n < min(len(a), len(b)) and a[n] == b[n]:
         n += 1
-    yield a[:n]
-    n = 0
-    while n < min(len(a), len(b)) and a[-1 - n] == b[-1 - n]:
-        n += 1
-    yield a[len(a) - n:]
+    return a[:n]
 
 
 def search_words(texts: Iterable[str]) -> list[str]:
     """Words for jieba from names and tags: each text with Chinese in it, its Chinese runs, and
-    the shared prefixes and suffixes (two or more Chinese characters) of those runs."""
+    the shared prefixes and suffixes (two or more Chinese characters) of those runs.
+
+    The longest prefix a run shares with any other is the one it shares with a neighbour in sorted
+    order (suffixes: in the order of the reversed strings), so neighbours suffice: linear after
+    sorting, where all pairs would be quadratic."""
     words: set[str] = set()
     runs: set[str] = set()
     for text in texts:
@@ -38,9 +38,13 @@ def search_words(texts: Iterable[str]) -> list[str]:
             words.add(text.strip())
             runs.update(r for r in found if len(r) >= 2)
     words |= runs
-    for a, b in combinations(sorted(runs), 2):
-        words.update(c for c in _common(a, b) if len(c) >= 2 and CJK.fullmatch(c))
-    return sorted(w for w in words if w and " " not in w)
+    forward = sorted(runs)
+    backward = sorted(r[::-1] for r in runs)
+    for a, b in pairwise(forward):
+        words.add(_shared_prefix(a, b))
+    for a, b in pairwise(backward):
+        words.add(_shared_prefix(a, b)[::-1])
+    return sorted(w for w in words if len(w) >= 2 and " " not in w)
 
 
 def teach_jieba(app: Any, doctree: Any, docname: str) -> None:
