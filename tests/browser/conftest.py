@@ -11,6 +11,7 @@ images (the img.shields.io star badges) get a blank placeholder, anything else i
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import http.server
 import os
@@ -111,10 +112,10 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
-@pytest.fixture(scope="package")
-def base_url(site: Path) -> Iterator[str]:
-    """The built site over http on 127.0.0.1 and a free port (file:// breaks the search page)."""
-    handler = functools.partial(_QuietHandler, directory=str(site))
+@contextlib.contextmanager
+def serve(folder: Path) -> Iterator[str]:
+    """``folder`` over http on 127.0.0.1 and a free port (file:// breaks the search page)."""
+    handler = functools.partial(_QuietHandler, directory=str(folder))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     server.daemon_threads = True
     thread = threading.Thread(target=server.serve_forever, name="site-server", daemon=True)
@@ -125,6 +126,13 @@ def base_url(site: Path) -> Iterator[str]:
         server.shutdown()
         server.server_close()
         thread.join(timeout=5)
+
+
+@pytest.fixture(scope="package")
+def base_url(site: Path) -> Iterator[str]:
+    """The built site over http."""
+    with serve(site) as url:
+        yield url
 
 
 # -- pages with their problems recorded ---------------------------------------------------------------

@@ -13,15 +13,12 @@ cancelled (the targets are checked pages anyway), anything else is let through, 
 
 from __future__ import annotations
 
-import functools
-import http.server
-import threading
 from collections.abc import Iterator
 
 import pytest
 from test_hostile import PAYLOADS, URL_PAYLOADS, HostileSite, build_hostile, site_pages
 
-from .conftest import REPORT, _QuietHandler
+from .conftest import REPORT, serve
 
 #: Runs before any script of every page (and frame): the recorder the payloads would call.
 RECORDER = """
@@ -78,17 +75,8 @@ def hostile(tmp_path_factory) -> HostileSite:
 @pytest.fixture(scope="module")
 def base_url(hostile: HostileSite) -> Iterator[str]:
     """Overrides the package's ``base_url``: the hostile site over http on 127.0.0.1."""
-    handler = functools.partial(_QuietHandler, directory=str(hostile.out))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, name="hostile-server", daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
+    with serve(hostile.out) as url:
+        yield url
 
 
 class Recorder:
