@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import re
+import time
 from pathlib import Path
 
 from bs4 import BeautifulSoup
@@ -26,3 +28,11 @@ def warnings(app) -> list[str]:
     """The warning lines of a build, without ANSI colours."""
     text = re.sub(r"\x1b\[[0-9;]*m", "", app.warning.getvalue())
     return [line for line in text.splitlines() if "WARNING" in line or "ERROR" in line]
+
+
+def touch(path: Path, text: str | None = None) -> None:
+    """Write ``text`` (if given) and move the mtime ahead, so an incremental build sees a change."""
+    if text is not None:
+        path.write_text(text, encoding="utf8")
+    later = time.time() + 5
+    os.utime(path, (later, later))

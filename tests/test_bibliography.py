@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import os
-import time
-
 import pytest
 from conftest import copy_root
-from helpers import html, warnings
+from helpers import html, touch, warnings
 
 #: The al-folio corpus has an @article without a journal: sphinxcontrib-bibtex says so.
 CORPUS_WARNING = "missing journal in einstein1905electrodynamics [bibtex.missing_field]"
@@ -143,16 +140,12 @@ def test_duplicate_and_malformed_bib_entries(make_app, src):
     assert "after2020" in keys(html(app.outdir, "research/vision.html"))
 
 
-def _touch(path, text):
-    path.write_text(text, encoding="utf8")
-    later = time.time() + 5
-    os.utime(path, (later, later))
 
 
 def test_new_citation_updates_references_page_incrementally(make_app, src):
     build(make_app, src, freshenv=True)
     alpha = src / "projects/alpha.yaml"
-    _touch(alpha, alpha.read_text(encoding="utf8").replace(
+    touch(alpha, alpha.read_text(encoding="utf8").replace(
         "papers: [ada2024vision, einstein1950meaning]",
         "papers: [ada2024vision, einstein1950meaning, visionary2022]"))
     app, written = build(make_app, src)
@@ -171,7 +164,7 @@ def test_new_citation_updates_references_page_incrementally(make_app, src):
 def test_new_bib_entry_updates_lists_incrementally(make_app, src):
     build(make_app, src, freshenv=True)
     lab = src / "refs/lab.bib"
-    _touch(lab, lab.read_text(encoding="utf8")
+    touch(lab, lab.read_text(encoding="utf8")
            + "\n@misc{fresh2025, title = {Fresh}, author = {Ada Lovelace}, year = {2025},"
              " keywords = {vision}}\n")
     app, written = build(make_app, src)
@@ -185,7 +178,7 @@ def test_new_bib_entry_updates_lists_incrementally(make_app, src):
 def test_editing_one_bib_entry_rewrites_only_pages_showing_it(make_app, src):
     build(make_app, src, freshenv=True)
     lab = src / "refs/lab.bib"
-    _touch(lab, lab.read_text(encoding="utf8").replace("Computer Things", "Computer Stuff"))
+    touch(lab, lab.read_text(encoding="utf8").replace("Computer Things", "Computer Stuff"))
     app, written = build(make_app, src)
     # ada2023cv shows on the publications page and Ada's page; the references page is re-read
     # by sphinxcontrib-bibtex (it depends on the .bib files), and so its toctree parent rewritten
@@ -211,7 +204,7 @@ def test_bibliography_formatting_is_cached_and_reused(make_app, src, monkeypatch
     build(make_app, src)  # nothing changed
     assert calls == []
     lab = src / "refs/lab.bib"
-    _touch(lab, lab.read_text(encoding="utf8").replace("Computer Things", "Computer Stuff"))
+    touch(lab, lab.read_text(encoding="utf8").replace("Computer Things", "Computer Stuff"))
     app, _ = build(make_app, src)
     assert calls == ["ada2023cv", "ada2023cv"]  # only the edited record is formatted again
     assert "computer stuff" in html(app.outdir, "references.html").get_text().lower()

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import os
 import re
-import time
 
 import pytest
 from conftest import copy_root
-from helpers import card_names, html, warnings
+from helpers import card_names, html, touch, warnings
 
 
 class Recorder:
@@ -29,11 +27,6 @@ def build(make_app, src, **kwargs):
     return app, rec
 
 
-def touch(path, text=None):
-    if text is not None:
-        path.write_text(text, encoding="utf8")
-    later = time.time() + 5
-    os.utime(path, (later, later))
 
 
 @pytest.fixture

@@ -42,6 +42,11 @@ def end_lenient_parse(app: Sphinx) -> None:
         warn(problem)
 
 
+def bib_stamp(cite: Any) -> dict[str, float]:
+    """The modification times of the .bib files sphinxcontrib-bibtex parsed (its cache key too)."""
+    return {str(path): info.mtime for path, info in cite.bibdata.bibfiles.items()}
+
+
 def known_keys(env: Any) -> Any | None:
     """The parsed .bib entries (a case-insensitive mapping), or None without sphinxcontrib-bibtex."""
     if "cite" not in env.domains:
@@ -77,7 +82,7 @@ def cached_bibtex_domain() -> type | None:
     class CachedBibtexDomain(BibtexDomain):
         def env_updated(self):  # type: ignore[no-untyped-def]
             env = self.env
-            stamp = {str(path): info.mtime for path, info in self.bibdata.bibfiles.items()}
+            stamp = bib_stamp(self)
             unchanged = (not getattr(env, "_labkb_reread", True)
                          and env.get_domain("kb").data.get("bibstamp") == stamp
                          and self.citations)

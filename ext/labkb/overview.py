@@ -14,6 +14,7 @@ from sphinx.util.docutils import SphinxDirective
 
 from .charts import bar_svg, figure
 from .nodes import kb_overview
+from .parser import build_context
 
 EVERYTHING = {"where": {}, "columns": [], "sort": "name", "limit": None}
 
@@ -39,8 +40,7 @@ def fill_overview(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     env = app.env
     domain = env.get_domain("kb")
     area_dir = app.config.kb_area_dir
-    areas = sorted(d.split("/", 1)[1] for d in env.found_docs
-                   if d.startswith(area_dir + "/") and not d.endswith("/index"))
+    areas = sorted(build_context(env).areas or ())
     titles = {a: env.titles[f"{area_dir}/{a}"].astext() if f"{area_dir}/{a}" in env.titles
               else a for a in areas}
     entries = list(domain.entries())

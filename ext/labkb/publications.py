@@ -22,6 +22,7 @@ from sphinx.util.docutils import SphinxDirective
 
 from . import bibdata
 from .badges import badge, button, paragraph
+from .bib import bib_stamp
 from .cards import entry_uri
 from .charts import figure, papers_per_year_svg
 from .nodes import kb_copy, kb_details, kb_div, kb_publications, kb_summary
@@ -99,7 +100,7 @@ def update_bibindex(env: Any) -> tuple[set[str], dict[str, dict[str, Any]]]:
     changed. Returns the keys whose record changed and the summaries as they were before."""
     domain = env.get_domain("kb")
     cite = env.get_domain("cite")
-    stamp = {str(path): info.mtime for path, info in cite.bibdata.bibfiles.items()}
+    stamp = bib_stamp(cite)
     old: dict[str, dict[str, Any]] = domain.data.get("bibindex", {})
     if domain.data.get("bibstamp") == stamp:
         return set(), old
