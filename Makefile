@@ -7,6 +7,12 @@ VENV      ?= .venv
 BUILDDIR  ?= _build
 SPHINXOPTS ?= -W -n
 PY        := $(VENV)/bin/python
+PIP       := $(PY) -m pip --disable-pip-version-check
+LOCK_DOCS := requirements/docs.txt
+LOCK_TEST := requirements/test.txt
+# One set of flags for both lock files: every platform, Python >= 3.12, hashes.
+LOCK_FLAGS := pyproject.toml requirements/build.in --universal --python-version 3.12 --generate-hashes \
+              --custom-compile-command "make lock"
 SPHINX    := $(PY) -m sphinx -c . docs
 
 # A usable interpreter: the first candidate that actually runs and is >= 3.12
@@ -20,7 +26,7 @@ for c in $(PYTHON) python3.13 python3.12 python3 \
 done; exit 1
 endef
 
-.PHONY: help html test clean serve linkcheck bench lint venv
+.PHONY: help html test test-latest lock clean serve linkcheck bench lint venv
 
 help:  ## list the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 12
@@ -32,13 +38,15 @@ $(VENV)/bin/python:
 	  exit 1; }; \
 	echo "creating $(VENV) with $$py"; "$$py" -m venv $(VENV)
 
-$(VENV)/.docs-installed: $(VENV)/bin/python pyproject.toml
-	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q -e '.[docs]'
+# Installs come from the committed lock (exact versions with hashes), never from pyproject's ranges:
+# the project itself goes on top with --no-deps. `make lock` regenerates the lock.
+$(VENV)/.docs-installed: $(VENV)/bin/python $(LOCK_DOCS) pyproject.toml
+	$(PIP) install -q --require-hashes --no-deps -r $(LOCK_DOCS)
+	$(PIP) install -q --no-deps --no-build-isolation -e .
 	@touch $@
 
-$(VENV)/.test-installed: $(VENV)/.docs-installed pyproject.toml
-	$(PY) -m pip install -q -e '.[test]'
+$(VENV)/.test-installed: $(VENV)/.docs-installed $(LOCK_TEST)
+	$(PIP) install -q --require-hashes --no-deps -r $(LOCK_TEST)
 	@touch $@
 
 venv: $(VENV)/.test-installed  ## create .venv with everything installed
@@ -48,6 +56,21 @@ html: $(VENV)/.docs-installed  ## build the site into _build/html (warnings are 
 
 test: $(VENV)/.test-installed  ## run the test suite
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+lock: $(VENV)/.test-installed  ## regenerate requirements/*.txt from pyproject (LOCK_ARGS=--upgrade: newest releases)
+	$(PY) -m uv pip compile $(LOCK_FLAGS) $(LOCK_ARGS) --extra test -o $(LOCK_TEST)
+	$(PY) -m uv pip compile $(LOCK_FLAGS) $(LOCK_ARGS) --extra docs -c $(LOCK_TEST) -o $(LOCK_DOCS)
+
+# Not part of CI: the newest releases that pyproject's ranges allow, in a venv of their own, so that
+# drift shows before the lock is refreshed.
+LATEST := .venv-latest
+test-latest:  ## build and test against the newest releases (not the lock)
+	rm -rf $(LATEST)
+	$(MAKE) $(LATEST)/bin/python VENV=$(LATEST)
+	$(LATEST)/bin/python -m pip install -q --disable-pip-version-check --upgrade -e '.[test]'
+	touch $(LATEST)/.docs-installed $(LATEST)/.test-installed
+	mkdir -p $(BUILDDIR) && $(LATEST)/bin/python -m pip freeze --exclude-editable > $(BUILDDIR)/latest-freeze.txt
+	$(MAKE) html test VENV=$(LATEST) BUILDDIR=$(BUILDDIR)/latest
 
 lint: $(VENV)/.test-installed  ## ruff check
 	$(PY) -m ruff check ext tests benchmarks conf.py
