@@ -58,8 +58,8 @@ test: $(VENV)/.test-installed  ## run the test suite
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 lock: $(VENV)/.test-installed  ## regenerate requirements/*.txt from pyproject (LOCK_ARGS=--upgrade: newest releases)
-	$(PY) -m uv pip compile $(LOCK_FLAGS) $(LOCK_ARGS) --extra test -o $(LOCK_TEST)
-	$(PY) -m uv pip compile $(LOCK_FLAGS) $(LOCK_ARGS) --extra docs -c $(LOCK_TEST) -o $(LOCK_DOCS)
+	$(PY) -m uv pip compile -q $(LOCK_FLAGS) $(LOCK_ARGS) --extra test -o $(LOCK_TEST)
+	$(PY) -m uv pip compile -q $(LOCK_FLAGS) $(LOCK_ARGS) --extra docs -c $(LOCK_TEST) -o $(LOCK_DOCS)
 
 # Not part of CI: the newest releases that pyproject's ranges allow, in a venv of their own, so that
 # drift shows before the lock is refreshed.

@@ -37,3 +37,17 @@ def copy_root(rootdir: Path, name: str, dest: Path) -> Path:
     target = dest / name
     shutil.copytree(rootdir / f"test-{name}", target)
     return target
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    """Say, in the last lines (after pytest's own summary, before its count), when the browser
+    tests did not run: a partial run must not pass for a full one."""
+    yield
+    skipped = [r for r in terminalreporter.stats.get("skipped", [])
+               if "tests/browser/" in str(getattr(r, "fspath", "")) or "browser" in r.nodeid]
+    if skipped:
+        terminalreporter.write_sep("=", "NOT A FULL RUN", yellow=True, bold=True)
+        terminalreporter.write_line(
+            f"{len(skipped)} browser tests were skipped (no chromium or Playwright). "
+            "To run them: apt-get install chromium   (then: make test)")

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-import shutil
+import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -22,11 +23,8 @@ def test_readme_schema_table_is_generated_from_the_schema():
 
 
 def test_ruff_clean():
-    ruff = shutil.which("ruff") or str(Path(sys.executable).parent / "ruff")
-    if not Path(ruff).exists():
-        pytest.fail("ruff is not installed (it is in the test extra)")
-    proc = subprocess.run([ruff, "check", "ext", "tests", "benchmarks", "conf.py"], cwd=REPO,
-                          capture_output=True, text=True)
+    proc = subprocess.run([sys.executable, "-m", "ruff", "check", "ext", "tests", "benchmarks", "conf.py"],
+                          cwd=REPO, capture_output=True, text=True)
     assert proc.returncode == 0, proc.stdout + proc.stderr
 
 
@@ -46,12 +44,11 @@ def test_cli_check_fails_with_located_problems(tmp_path, capsys):
 
 
 def test_makefile_says_what_is_missing_without_python_3_12(tmp_path):
-    proc = subprocess.run(["make", f"VENV={tmp_path / 'venv'}", "html"], cwd=REPO,
-                          capture_output=True, text=True,
-                          env={"PATH": str(tmp_path), "HOME": str(tmp_path)} | {
-                              "PATH": f"{tmp_path}:/usr/bin:/bin"})
     if Path("/usr/bin/python3.12").exists() or Path("/usr/bin/python3.13").exists():
         pytest.skip("this machine has a system Python >= 3.12")
+    proc = subprocess.run(["make", f"VENV={tmp_path / 'venv'}", "html"], cwd=REPO,
+                          capture_output=True, text=True,
+                          env={"PATH": f"{tmp_path}:/usr/bin:/bin", "HOME": str(tmp_path)})
     assert proc.returncode != 0
     assert "labkb needs Python 3.12 or newer" in proc.stdout + proc.stderr
     assert not (tmp_path / "venv").exists()
@@ -61,3 +58,16 @@ def test_make_help_lists_the_targets():
     out = subprocess.run(["make", "help"], cwd=REPO, capture_output=True, text=True).stdout
     for target in ("html", "test", "serve", "linkcheck", "clean", "bench"):
         assert target in out, target
+
+
+def test_make_test_says_when_the_browser_tests_were_skipped(tmp_path):
+    """Without chromium (and CI unset) the run's last lines say it was partial, and how to fix it."""
+    env = {k: v for k, v in os.environ.items() if k != "CI"}
+    env["PATH"] = str(Path(sys.executable).parent) + ":/nonexistent"
+    proc = subprocess.run([sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q",
+                           "tests/browser/test_screenshots.py"], cwd=REPO, capture_output=True,
+                          text=True, env=env)
+    tail = proc.stdout.strip().splitlines()[-3:]
+    assert "NOT A FULL RUN" in tail[0], proc.stdout[-2000:]
+    assert re.search(r"\d+ browser tests were skipped .*apt-get install chromium", tail[1]), tail
+    assert re.search(r"\d+ skipped", tail[2]), tail

@@ -201,3 +201,44 @@ def test_every_string_field_is_escaped(make_app, rootdir, tmp_path):
     for out in ("models/evil.html", "index.html", "models/index.html", "research/vision.html"):
         raw = (app.outdir / out).read_text(encoding="utf8")
         assert "<script>alert" not in raw and "<img src=x" not in raw and "<b>x</b>" not in raw
+
+
+_DEEP_FIELD = "tags" + "[0]" * 20
+
+
+@pytest.mark.parametrize("scanner", ["libyaml", "pure"])
+@pytest.mark.parametrize("depth", [30, 999, 100_000])
+def test_deep_nesting_gives_labkbs_warning_whichever_scanner(monkeypatch, scanner, depth):
+    """PyYAML >= 6.0.4's libyaml stops at ~1,000 levels before delivering events; older libyaml and
+    the pure-Python scanner do not. labkb's own limit must speak first under every one of them."""
+    import yaml
+    from labkb import loader
+
+    if scanner == "pure":
+        monkeypatch.setattr(loader, "_Loader", yaml.SafeLoader)
+        depth = min(depth, 999)  # the pure composer is not reached; keep the pure scan quick
+    text = "name: x\nsummary: y\ntags: " + "[" * depth + "]" * depth + "\n"
+    problems = load_yaml(text, "e.yaml").problems
+    assert [(p.line, p.field, p.message, p.subtype) for p in problems] == [
+        (3, _DEEP_FIELD, "nested too deeply", "yaml")]
+
+
+def test_libyamls_nesting_error_is_turned_into_labkbs(monkeypatch):
+    """Simulate libyaml's limit on any PyYAML: the scan of the whole text fails with its
+    message, and the warning is still labkb's, at labkb's depth."""
+    import yaml
+    from labkb import loader
+
+    real = loader._scan_events
+    text = "name: x\ntags:\n" + "".join("  " * i + "- \n" for i in range(1, 40))
+
+    def limited(t: str) -> None:
+        if t == text:
+            mark = yaml.Mark("e.yaml", 0, 30, 8, None, None)
+            raise yaml.scanner.ScannerError("while increasing flow level", mark,
+                                            "exceeded maximum nesting depth", mark)
+        real(t)
+
+    monkeypatch.setattr(loader, "_scan_events", limited)
+    problems = load_yaml(text, "e.yaml").problems
+    assert [(p.line, p.field, p.message) for p in problems] == [(23, _DEEP_FIELD, "nested too deeply")]

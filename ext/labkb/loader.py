@@ -7,6 +7,7 @@ collapses, are reported.
 
 from __future__ import annotations
 
+import contextlib
 import re
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -103,12 +104,36 @@ def _line_count(text: str) -> int:
     return len(_BREAK.findall(text)) + 1
 
 
+def _text_before(text: str, line: int, column: int) -> str:
+    """The text before 0-based ``line`` and ``column``, counting line breaks as YAML does."""
+    starts = [0] + [m.end() for m in _BREAK.finditer(text)]
+    return text[: starts[min(line, len(starts) - 1)] + column]
+
+
 def _prescan(text: str) -> None:
     """Refuse aliases and nesting deeper than :data:`MAX_DEPTH` from the event stream, before
     composing: libyaml's composer recurses in C (a deep document is a segfault, not a
     RecursionError), and an alias event knows its own line (its node only the anchor's).
 
-    Syntax errors are left to the composer, which reports them at the same place."""
+    Syntax errors are left to the composer, which reports them at the same place, except libyaml's
+    own nesting limit (PyYAML >= 6.0.4 stops at about 1,000 levels, looking ahead of the events):
+    the text up to that point is scanned again, so labkb's limit, at :data:`MAX_DEPTH`, speaks
+    first and the warning is the same whichever PyYAML is installed."""
+    try:
+        _scan_events(text)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark
+        if mark is None or "nesting depth" not in str(exc.problem):
+            return
+        with contextlib.suppress(yaml.YAMLError):
+            _scan_events(_text_before(text, mark.line, mark.column))
+        raise _Refused(mark.line + 1, "", "nested too deeply") from None
+    except yaml.YAMLError:
+        return
+
+
+def _scan_events(text: str) -> None:
+    """The event loop of :func:`_prescan`; raises :class:`_Refused` or the parser's error."""
     scanner = _Loader(text)
     frames: list[_Frame] = []  # the open collections, innermost last
     try:
@@ -126,8 +151,6 @@ def _prescan(text: str) -> None:
                 if len(loc) > MAX_DEPTH:
                     raise _Refused(event.start_mark.line + 1, field_path(loc), "nested too deeply")
                 frames.append(_Frame(loc, isinstance(event, yaml.MappingStartEvent)))
-    except yaml.YAMLError:
-        return
     finally:
         scanner.dispose()
 
