@@ -19,6 +19,10 @@ the marginal cost per entry. Each run records wall time, peak memory (the larges
 (``_counter.py``). Every figure of labkb is also given as a ratio to the same figure of the baseline,
 built on the same machine in the same run, so the machine's speed cancels out.
 
+Every case (and every no-entry build) records what it measured: the git commit (full hash), whether
+the tree had uncommitted changes, the digest of the extension's sources, and the date; the top level
+records the run the same way. ``--merge`` only adds cases of the same clean commit.
+
 Results go to ``--out`` (JSON) and, through ``report.py``, to the Markdown file next to it.
 """
 
@@ -49,7 +53,7 @@ import report  # noqa: E402
 import sitegen  # noqa: E402
 from _counter import ENV_VAR  # noqa: E402
 
-SCHEMA = 1
+SCHEMA = 2  # 2: every case records its commit, tree state and run
 PAGE = 4096
 
 
@@ -98,7 +102,11 @@ def run_build(root: Path, jobs: int = 1, clean: bool = False) -> dict[str, Any]:
         shutil.rmtree(root / "_build", ignore_errors=True)
     counter = root / "counter.jsonl"
     counter.unlink(missing_ok=True)
-    env = {**os.environ, ENV_VAR: str(counter), "PYTHONHASHSEED": "0"}
+    # the extension of this checkout, whose commit and digest the results record, not whichever
+    # copy the virtualenv happens to have installed
+    path = os.pathsep.join(p for p in (str(sitegen.REPO / "ext"), os.environ.get("PYTHONPATH"))
+                           if p)
+    env = {**os.environ, ENV_VAR: str(counter), "PYTHONHASHSEED": "0", "PYTHONPATH": path}
     log = root / "sphinx.log"
     load_before = os.getloadavg()[0]
     with open(log, "wb") as out:
@@ -327,9 +335,84 @@ def sources_digest() -> str:
     return digest.hexdigest()[:12]
 
 
+def _now() -> str:
+    return datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+
+
+def git_state(ignore: tuple[Path, ...] = ()) -> dict[str, Any]:
+    """The commit checked out and whether the tree differs from it: a figure is only reproducible
+    from a clean commit. ``ignore``: files the benchmark itself writes (its results)."""
+    def git(*args: str) -> str | None:
+        try:
+            proc = subprocess.run(["git", *args], cwd=sitegen.REPO, capture_output=True,
+                                  text=True, check=False)
+        except OSError:
+            return None
+        return proc.stdout if proc.returncode == 0 else None
+
+    commit = git("rev-parse", "--verify", "HEAD")
+    if commit is None:
+        return {"commit": None, "dirty": None}
+    excludes = []
+    for path in ignore:
+        with contextlib.suppress(ValueError):
+            excludes.append(":(exclude)" + path.resolve().relative_to(sitegen.REPO).as_posix())
+    status = git("status", "--porcelain", "--", ".", *excludes)
+    return {"commit": commit.strip(), "dirty": status is None or bool(status.strip())}
+
+
+def provenance(ignore: tuple[Path, ...] = ()) -> dict[str, Any]:
+    """What a case measured: commit, dirty tree or not, digest of the extension, and when."""
+    return {**git_state(ignore), "labkb_sources": sources_digest(), "date": _now()}
+
+
+def same_sources(a: dict[str, Any], b: dict[str, Any]) -> bool:
+    return all(a.get(k) == b.get(k) for k in report.SOURCE_KEYS)
+
+
 # -- main ------------------------------------------------------------------------------------------
 def _ints(text: str) -> list[int]:
-    return [int(x) for x in text.split(",") if x.strip()]
+    """Comma-separated positive integers (argparse turns the error into a usage message)."""
+    try:
+        values = [int(x) for x in text.split(",") if x.strip()]
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a comma-separated list of integers: {text!r}") \
+            from None
+    if any(v <= 0 for v in values):
+        raise argparse.ArgumentTypeError(f"sizes must be positive: {text!r}")
+    return values
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not an integer: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1: {text!r}")
+    return value
+
+
+def _merge_refusal(old: dict[str, Any], now: dict[str, Any]) -> str | None:
+    """Why the cases already in --out must not be merged with this run's (None: they may be).
+
+    Merged figures are compared with each other in the report: only figures of the same clean
+    commit, with the same extension sources, can be.
+    """
+    if now.get("commit") is None:
+        return "this checkout's commit is unknown (not a git checkout?)"
+    if now.get("dirty"):
+        return "the tree has uncommitted changes: commit them first"
+    for item in [old.get("run", {}), *old.get("cases", []), *old.get("fixed", [])]:
+        if item.get("commit") is None:
+            return "its cases record no commit"
+        if item.get("dirty"):
+            return f"its cases were measured on a dirty tree at {item['commit'][:12]}"
+        if not same_sources(item, now):
+            return (f"its cases were measured at commit {item['commit'][:12]} (sources "
+                    f"{item.get('labkb_sources')}), this run is at {now['commit'][:12]} "
+                    f"(sources {now['labkb_sources']})")
+    return None
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -345,7 +428,7 @@ def main(argv: list[str] | None = None) -> int:
                         help="a quick run: N in {50, 200}, M = 100, -j 2 at N = 200")
     parser.add_argument("--out", type=Path, default=HERE / "results.json",
                         help="JSON results (the Markdown report is written next to it)")
-    parser.add_argument("--repeat", type=int, default=3,
+    parser.add_argument("--repeat", type=_positive, default=3,
                         help="run each measurement up to this many times, keep the fastest "
                         "(default 3)")
     parser.add_argument("--repeat-budget", type=float, default=60.0,
@@ -356,12 +439,35 @@ def main(argv: list[str] | None = None) -> int:
                         "a slow path of pybtex 0.26, see sitegen.PYBTEX_PATCH); recorded in the "
                         "results")
     parser.add_argument("--merge", action="store_true",
-                        help="keep the cases already in --out that this run does not measure")
+                        help="keep the cases already in --out that this run does not measure "
+                        "(refused unless they were measured at this same clean commit)")
     parser.add_argument("--workdir", type=Path, default=None,
-                        help="where the temporary projects go (default: a new temporary folder)")
+                        help="where the temporary projects go (default: a new temporary folder; "
+                        "created if missing)")
     args = parser.parse_args(argv)
     if args.quick:
         args.sizes, args.bibs, args.parallel_sizes = [50, 200], [100], [200]
+    if not args.sizes or not args.bibs:
+        parser.error("--sizes and --bibs need at least one number each")
+    if args.repeat_budget < 0:
+        parser.error(f"--repeat-budget must not be negative: {args.repeat_budget}")
+    if args.out.is_dir():
+        parser.error(f"--out is a directory: {args.out}")
+    if args.workdir is not None:
+        try:
+            args.workdir.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            parser.error(f"--workdir {args.workdir}: cannot create it ({exc.strerror or exc})")
+    outputs = (args.out, args.out.with_suffix(".md"))
+    run = provenance(outputs)
+    if args.merge and args.out.exists():
+        try:
+            old = json.loads(args.out.read_text(encoding="utf8"))
+        except (OSError, ValueError) as exc:
+            parser.error(f"--merge: cannot read {args.out}: {exc}")
+        reason = _merge_refusal(old, run)
+        if reason:
+            parser.error(f"--merge: will not merge with {args.out}: {reason}")
 
     def log(text: str) -> None:
         sys.stdout.write(text)
@@ -373,7 +479,8 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     results: dict[str, Any] = {
         "schema": SCHEMA,
-        "date": datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "date": run["date"],
+        "run": run,
         "command": "python benchmarks/bench.py " + " ".join(argv if argv is not None
                                                              else sys.argv[1:]),
         "quick": args.quick,
@@ -383,15 +490,25 @@ def main(argv: list[str] | None = None) -> int:
         "fixed": [],
         "cases": [],
     }
+    changed: list[str] = []
+
+    def measured() -> dict[str, Any]:
+        """The provenance of a case, taken when it starts: the tree may change during a run."""
+        now = {**provenance(outputs), "run": run["date"]}
+        if not same_sources(now, run):
+            changed.append(now["date"])
+        return now
+
     try:
         for m in args.bibs:
+            prov = measured()
             fixed = bench_case(work, 0, m, False, log, args.repeat, args.repeat_budget,
                                args.patch_pybtex)
-            results["fixed"].append({"n": 0, "m": m, "pybtex_patch": args.patch_pybtex,
+            results["fixed"].append({"n": 0, "m": m, "pybtex_patch": args.patch_pybtex, **prov,
                                      **{v: fixed[v]["runs"]["full"] for v in sitegen.VARIANTS}})
             for n in args.sizes:
                 case: dict[str, Any] = {"n": n, "m": m, "pybtex_patch": args.patch_pybtex,
-                                        "labkb_sources": sources_digest()}
+                                        **measured()}
                 case.update(bench_case(work, n, m, n in args.parallel_sizes, log, args.repeat,
                                        args.repeat_budget, args.patch_pybtex))
                 case["ratios"] = ratios(case["labkb"], case["baseline"])
@@ -402,7 +519,11 @@ def main(argv: list[str] | None = None) -> int:
     results["total_s"] = round(time.perf_counter() - started, 1)
     results = _save(results, args)
     print()
-    print(report.render(results))
+    print(report.render(results, allow_mixed=True))
+    if changed:
+        print("the sources changed during the run (commit, tree or extension): its cases are not "
+              "comparable with each other; run it again on an unchanged tree", file=sys.stderr)
+        return 1
     failed = [f"{c['n']}/{c['m']}/{v}/{name}" for c in results["cases"] for v in sitegen.VARIANTS
               for name, r in c[v]["runs"].items() if not r["ok"]]
     if failed:
@@ -428,7 +549,8 @@ def _save(results: dict[str, Any], args: argparse.Namespace) -> dict[str, Any]:
                                     - {out["date"], ""})
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(out, indent=1, ensure_ascii=False) + "\n", encoding="utf8")
-    args.out.with_suffix(".md").write_text(report.render(out), encoding="utf8")
+    # the page says when cases come from several runs or sources; it does not hide them
+    args.out.with_suffix(".md").write_text(report.render(out, allow_mixed=True), encoding="utf8")
     return out
 
 

@@ -1,6 +1,11 @@
 """Render the benchmark's JSON results (``bench.py``) as Markdown tables, with the issue's targets.
 
-    python benchmarks/report.py [benchmarks/results.json] [-o benchmarks/results.md]
+    python benchmarks/report.py [benchmarks/results.json] [-o benchmarks/results.md] [--allow-mixed]
+
+Figures are only divided by or compared with figures measured at the same sources (commit, tree
+state, digest of the extension): a ratio across two versions of the code measures the edit, not the
+code. A results file whose cases come from several runs or sources is refused unless
+``--allow-mixed`` is given; even then, such comparisons say "not comparable".
 """
 
 from __future__ import annotations
@@ -23,6 +28,64 @@ SCENARIOS = [
     ("edit_bib", "edit one .bib record"),
     ("full_j2", "full build (clean, -j 2)"),
 ]
+#: What identifies the sources a case measured (``bench.provenance``).
+SOURCE_KEYS = ("commit", "dirty", "labkb_sources")
+NOT_COMPARABLE = "not comparable: measured at different sources"
+NO_COMMIT = "not comparable: the commit measured is not recorded"
+
+
+class MixedResults(ValueError):
+    """The results mix runs or sources, and the caller did not allow it."""
+
+
+# -- provenance ------------------------------------------------------------------------------------
+def sources_of(item: dict[str, Any]) -> tuple[Any, ...]:
+    return tuple(item.get(k) for k in SOURCE_KEYS)
+
+
+def incomparable(*items: dict[str, Any] | None) -> str | None:
+    """Why figures of these cases (or no-entry builds) cannot be compared; None if they can."""
+    present = [i for i in items if i is not None]
+    if len({sources_of(i) for i in present}) > 1:
+        return NOT_COMPARABLE
+    if len(present) > 1 and any(i.get("commit") is None for i in present):
+        return NO_COMMIT
+    return None
+
+
+def _measured(results: dict[str, Any]) -> list[dict[str, Any]]:
+    return [*results.get("cases", []), *results.get("fixed", [])]
+
+
+def mixing(results: dict[str, Any]) -> list[str]:
+    """Why the results are not one run of one source (empty when they are)."""
+    items = _measured(results)
+    reasons = []
+    sources = {sources_of(i) for i in items}
+    if results.get("run") and items:
+        sources.add(sources_of(results["run"]))
+    if len(sources) > 1:
+        reasons.append(f"the cases were measured at {len(sources)} different sources ("
+                       + "; ".join(_describe(dict(zip(SOURCE_KEYS, s, strict=True)))
+                                   for s in sorted(sources, key=str)) + ")")
+    runs = {i.get("run") for i in items}
+    if len(runs) > 1 or results.get("merged_from"):
+        dates = sorted({d for d in runs if d} | set(results.get("merged_from", []))
+                       | ({results["date"]} if results.get("merged_from") else set()), key=str)
+        reasons.append(f"the cases come from {max(len(runs), len(dates))} runs"
+                       + (f" ({', '.join(dates)})" if dates else ""))
+    return reasons
+
+
+def _describe(prov: dict[str, Any]) -> str:
+    """One source as the report names it; a dirty tree is no commit, whatever HEAD was."""
+    digest = f"extension sources `{prov.get('labkb_sources') or '?'}`"
+    commit = prov.get("commit")
+    if not commit:
+        return f"commit not recorded, {digest}"
+    if prov.get("dirty"):
+        return f"`{commit[:12]}` with uncommitted changes (**not a commit**), {digest}"
+    return f"commit `{commit}`, {digest}"
 
 
 # -- small helpers -------------------------------------------------------------------------------
@@ -58,7 +121,8 @@ def per_entry(results: dict[str, Any], case: dict[str, Any], variant: str) -> di
     n = case["n"]
     full = case[variant]["runs"]["full"][TIME]
     fixed = _fixed(results, case["m"])
-    base = fixed[variant][TIME] if fixed else None
+    # the fixed cost only subtracts from a build of the same sources
+    base = fixed[variant][TIME] if fixed and not incomparable(case, fixed) else None
     return {"raw": full / n, "marginal": (full - base) / n if base is not None else None,
             "page": entry_page_cost(case[variant]["runs"]["full"])}
 
@@ -92,6 +156,12 @@ def targets(results: dict[str, Any]) -> list[list[str]]:
         if small_n == big:
             continue
         note = "" if big >= 5000 else " (the target is at N=5000)"
+        label = f"per-entry CPU cost at N={big} vs N={small_n} (M={m}){note}"
+        reason = incomparable(by[(big, m)], by[(small_n, m)])
+        if reason:
+            rows.append([label, f"N={big}: {_describe(by[(big, m)])}; N={small_n}: "
+                         f"{_describe(by[(small_n, m)])}", "≤ 1.3x", reason])
+            continue
         lab_big = per_entry(results, by[(big, m)], "labkb")
         lab_small = per_entry(results, by[(small_n, m)], "labkb")
         base_big = per_entry(results, by[(big, m)], "baseline")
@@ -100,8 +170,7 @@ def targets(results: dict[str, Any]) -> list[list[str]]:
         value = _ratio(lab_big[key], lab_small[key])
         base = _ratio(base_big[key], base_small[key])
         raw = _ratio(lab_big["raw"], lab_small["raw"])
-        rows.append([f"per-entry CPU cost at N={big} vs N={small_n} (M={m}){note}",
-                     f"{_f(value)}x ({key}; raw {_f(raw)}x; baseline {_f(base)}x)", "≤ 1.3x",
+        rows.append([label, f"{_f(value)}x ({key}; raw {_f(raw)}x; baseline {_f(base)}x)", "≤ 1.3x",
                      _status(value, 1.3)])
 
     # 2. generated entry pages vs hand-written ones
@@ -113,7 +182,9 @@ def targets(results: dict[str, Any]) -> list[list[str]]:
         marginal = _ratio(lab["marginal"], base["marginal"])
         rows.append([f"entry page cost, labkb / hand-written (N={big}, M={m})",
                      f"{_f(value)}x per entry page (read + write); whole site per entry "
-                     f"{_f(marginal)}x", "≤ 1.2x", _status(value, 1.2)])
+                     + (f"{_f(marginal)}x" if marginal is not None else
+                        "– (no no-entry build of the same sources)"),
+                     "≤ 1.2x", _status(value, 1.2)])
 
     # 3. no-op rebuild
     if (big_n, big_m) in by:
@@ -193,8 +264,14 @@ def targets(results: dict[str, Any]) -> list[list[str]]:
 
 
 # -- the page --------------------------------------------------------------------------------------
-def render(results: dict[str, Any]) -> str:
+def render(results: dict[str, Any], allow_mixed: bool = False) -> str:
+    """The Markdown page; raises MixedResults for mixed runs or sources unless ``allow_mixed``."""
+    mixed = mixing(results)
+    if mixed and not allow_mixed:
+        raise MixedResults("; ".join(mixed))
     mach, ver = results.get("machine", {}), results.get("versions", {})
+    items = _measured(results)
+    run = results.get("run") or (items[0] if len(mixed) == 0 and items else {})
     lines = [
         "# Build performance benchmark",
         "",
@@ -204,6 +281,7 @@ def render(results: dict[str, Any]) -> str:
         "**baseline** is the same content as hand-written MyST pages with the same theme and no "
         "labkb. Ratios are labkb / baseline from the same run on the same machine.",
         "",
+        f"- Measured at: {_describe(run)}" + ("" if not mixed else " (the run; see below)"),
         f"- Date: {results.get('date', '?')}"
         + (f" (merged with runs of {', '.join(d for d in results['merged_from'] if d)})"
            if results.get("merged_from") else ""),
@@ -217,11 +295,13 @@ def render(results: dict[str, Any]) -> str:
     ]
     if results.get("quick"):
         lines += ["*Quick run (small sizes): for checking the benchmark, not for the targets.*", ""]
-    sources = {c.get("labkb_sources") for c in results.get("cases", [])} - {None}
-    if len(sources) > 1:
-        lines += ["- The extension's sources changed between cases (it was being edited): "
-                  + "; ".join(f"N={c['n']}, M={c['m']}: `{c.get('labkb_sources')}`"
-                              for c in results.get("cases", [])), ""]
+    if mixed:
+        lines += ["**Mixed results: " + "; ".join(mixed) + ".** Figures of different sources "
+                  "are not compared with each other below.", ""]
+        lines += _table(["N", "M", "measured at", "date"],
+                        [[str(i["n"]), str(i["m"]), _describe(i), str(i.get("date") or "?")]
+                         for i in sorted(items, key=lambda i: (i["m"], i["n"]))])
+        lines += [""]
     loads = [x for c in results.get("cases", []) for v in ("labkb", "baseline")
              for r in c[v]["runs"].values() for x in r.get("load", [])]
     if loads:
@@ -357,10 +437,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("results", nargs="?", type=Path, default=HERE / "results.json")
     parser.add_argument("-o", "--output", type=Path, default=None,
                         help="Markdown file (default: the results file with .md)")
+    parser.add_argument("--allow-mixed", action="store_true",
+                        help="render results whose cases come from several runs or sources "
+                        "(the page says so, and does not compare figures of different sources)")
     args = parser.parse_args(argv)
-    results = json.loads(args.results.read_text(encoding="utf8"))
+    try:
+        results = json.loads(args.results.read_text(encoding="utf8"))
+    except (OSError, ValueError) as exc:
+        parser.error(f"cannot read {args.results}: {exc}")
+    try:
+        text = render(results, allow_mixed=args.allow_mixed)
+    except MixedResults as exc:
+        parser.error(f"{args.results} mixes runs: {exc}. Not rendered; pass --allow-mixed to "
+                     "render it anyway")
     out = args.output or args.results.with_suffix(".md")
-    out.write_text(render(results), encoding="utf8")
+    out.write_text(text, encoding="utf8")
     print(f"wrote {out}", file=sys.stderr)
     return 0
 
