@@ -1,5 +1,5 @@
 """Sphinx side of the .bib checks: keep sphinxcontrib-bibtex from dropping entries after a bad
-one, and report syntax errors and duplicate keys with their locations."""
+one, make every record renderable (types, crossref), and report problems with their locations."""
 
 from __future__ import annotations
 
@@ -11,8 +11,10 @@ from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.util import logging
 
-from .bibcheck import check_bibfiles
+from .bibcheck import BibScan, scan_bibfiles
+from .bibnorm import normalise, style_types
 from .parser import warn
+from .problems import Problem
 from .schema import unsafe_uri
 
 logger = logging.getLogger(__name__)
@@ -27,7 +29,8 @@ def begin_lenient_parse(app: Sphinx) -> None:
 
 
 def end_lenient_parse(app: Sphinx) -> None:
-    """``builder-inited`` after sphinxcontrib-bibtex: stop collecting; report our own checks."""
+    """``builder-inited`` after sphinxcontrib-bibtex: stop collecting; make the parsed records
+    renderable by the default style; report our own checks."""
     capture: Any = getattr(app, "_labkb_pybtex", None)
     if capture is None:
         return
@@ -36,10 +39,45 @@ def end_lenient_parse(app: Sphinx) -> None:
     paths = [Path(app.confdir, p) for p in app.config.bibtex_bibfiles]
     stamp = [(str(p), p.stat().st_mtime if p.exists() else None) for p in paths]
     cached = getattr(app.env, "_labkb_bibcheck", None)
-    if cached is None or cached[0] != stamp:
-        cached = app.env._labkb_bibcheck = (stamp, check_bibfiles(paths))  # type: ignore[attr-defined]
-    for problem in cached[1]:  # reported on every build while the problem is there
+    if cached is None or cached[0] != stamp or not isinstance(cached[1], BibScan):
+        cached = app.env._labkb_bibcheck = (stamp, scan_bibfiles(paths))  # type: ignore[attr-defined]
+    scan: BibScan = cached[1]
+    problems = list(scan.problems)
+    found = normalise(known_keys(app.env) or {}, style_types(_default_style(app)))
+    for key, written in found.unknown_types:
+        problems.append(_record_problem(scan, key, f"unknown BibTeX entry type @{written}; "
+                                        "rendered as @misc"))
+    for key, target in found.missing_parents:
+        problems.append(_record_problem(scan, key, f"crossref {target!r} is not a record of any "
+                                        ".bib file; nothing is inherited"))
+    for problem in problems:  # reported on every build while the problem is there
         warn(problem)
+
+
+def _default_style(app: Sphinx) -> Any:
+    """The formatting style bibliographies use unless they name one (pybtex's unsrt if unknown)."""
+    import pybtex.plugin
+    from pybtex.style.formatting.unsrt import Style
+
+    try:
+        return pybtex.plugin.find_plugin("pybtex.style.formatting",
+                                         app.config.bibtex_default_style)()
+    except Exception:  # an unknown style: sphinxcontrib-bibtex reports it where it is used
+        return Style()
+
+
+def _record_problem(scan: BibScan, key: str, message: str) -> Problem:
+    """A ``kb.bib`` problem located at the record ``key``."""
+    path, line = scan.locations.get(key.casefold(), ("", 1))
+    return Problem(path or "<bibtex>", line, key, message, "bib")
+
+
+def record_location(env: Any, key: str) -> str | None:
+    """``file:line`` of the record ``key`` in the .bib files, if known."""
+    cached = getattr(env, "_labkb_bibcheck", None)
+    if cached is None or not isinstance(cached[1], BibScan):
+        return None
+    return cached[1].location(key)
 
 
 def bib_stamp(cite: Any) -> dict[str, float]:
@@ -95,7 +133,8 @@ def cached_bibtex_domain() -> type | None:
 
         def get_formatted_entries(self, bibliography_key, docnames, tooltips,  # type: ignore
                                   tooltips_style):
-            cache: dict[Any, Any] = getattr(self.env, "_labkb_bibformat", None) or {}
+            env = self.env
+            cache: dict[Any, Any] = getattr(env, "_labkb_bibformat", None) or {}
             fresh: dict[Any, Any] = getattr(self, "_labkb_fresh", {})
             bibliography = self.bibliographies[bibliography_key]
             entries = dict(self.get_sorted_entries(bibliography_key, docnames))
@@ -111,18 +150,29 @@ def cached_bibtex_domain() -> type | None:
                 full = bibliography.labelprefix + label
                 key = (bibliography.style, tooltips and tooltips_style, full, _entry_digest(entry))
                 if key not in cache:
-                    try:
-                        cache[key] = (style.format_entry(full, entry),
-                                      style2.format_entry(full, entry) if style2 else None, None)
-                    except FieldIsMissing as exc:
-                        cache[key] = (FormattedEntry(entry.key, Tag("b", str(exc)), full), None,
-                                      str(exc))
+                    cache[key] = _format(style, style2, full, entry)
                 text, tooltip, problem = fresh[key] = cache[key]
                 if problem:  # reported on every build that formats the bibliography
-                    logger.warning(problem, location=(bibliography_key.docname,
-                                                      bibliography.line),
-                                   type="bibtex", subtype="missing_field")
+                    message, subtype = ((problem, "missing_field") if isinstance(problem, str)
+                                        else problem)  # str: cached by an earlier version
+                    where = record_location(env, entry.key) or (bibliography_key.docname,
+                                                                bibliography.line)
+                    logger.warning(message, location=where, type="bibtex" if subtype ==
+                                   "missing_field" else "kb", subtype=subtype)
                 yield entry, text, tooltip
+
+    def _format(style: BaseStyle, style2: BaseStyle | None, label: str,
+                entry: Any) -> tuple[Any, Any, tuple[str, str] | None]:
+        """(text, tooltip, problem) of one record; a record that cannot be formatted shows the
+        error in bold, as sphinxcontrib-bibtex does, instead of stopping the build."""
+        try:
+            return (style.format_entry(label, entry),
+                    style2.format_entry(label, entry) if style2 else None, None)
+        except FieldIsMissing as exc:
+            problem = (str(exc), "missing_field")
+        except Exception as exc:  # a pybtex error on odd input: one record, not the build
+            problem = (f"{entry.key}: cannot format the record: {exc}", "bib")
+        return FormattedEntry(entry.key, Tag("b", problem[0]), label), None, problem
 
     return CachedBibtexDomain
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pybtex.errors
@@ -58,10 +59,30 @@ def _key_before(text: str, line: int) -> str:
     return key
 
 
+@dataclass(slots=True)
+class BibScan:
+    """What reading the .bib files found: their problems, and where each record is."""
+
+    problems: list[Problem] = field(default_factory=list)
+    #: case-folded key -> (file, line) of the record that counts (the first definition)
+    locations: dict[str, tuple[str, int]] = field(default_factory=dict)
+
+    def location(self, key: str) -> str | None:
+        """``file:line`` of a record, for warnings about it (None for an unknown key)."""
+        where = self.locations.get(key.casefold())
+        return f"{where[0]}:{where[1]}" if where else None
+
+
 def check_bibfiles(paths: Iterable[Path]) -> list[Problem]:
     """Missing files, syntax errors and keys defined twice (case-insensitively, as BibTeX does)."""
-    problems: list[Problem] = []
-    first: dict[str, tuple[str, int]] = {}
+    return scan_bibfiles(paths).problems
+
+
+def scan_bibfiles(paths: Iterable[Path]) -> BibScan:
+    """:func:`check_bibfiles`, keeping the records' locations: pybtex and sphinxcontrib-bibtex do
+    not know them, and every warning about a record should name its file and line."""
+    scan = BibScan()
+    problems, first = scan.problems, scan.locations
     for path in paths:
         name = str(path)
         try:
@@ -88,4 +109,4 @@ def check_bibfiles(paths: Iterable[Path]) -> list[Problem]:
                                         f"{where}); this entry is ignored", "bib"))
             else:
                 first[folded] = (name, line)
-    return problems
+    return scan

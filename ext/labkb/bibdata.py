@@ -12,6 +12,8 @@ from pybtex.database import BibliographyData, Entry, Person
 from pybtex.database.output.bibtex import Writer as BibTeXWriter
 from pybtex.richtext import Text
 
+from .bibnorm import INHERITED
+
 _PLAIN = PlainText()
 _WRITER = BibTeXWriter()
 
@@ -102,10 +104,13 @@ def links(entry: Entry) -> list[tuple[str, str]]:
 
 
 def bibtex(key: str, entry: Entry) -> str:
-    """The entry as BibTeX without the site-only fields."""
-    clean = Entry(entry.type, fields={k: v for k, v in entry.fields.items()
-                                      if k.lower() not in SITE_ONLY_FIELDS},
-                  persons=entry.persons)
+    """The entry as BibTeX without the site-only fields, as written: its own type and fields,
+    not those it renders with (:mod:`labkb.bibnorm` maps types and copies crossref fields in)."""
+    fields, roles = getattr(entry, INHERITED, ((), ()))
+    skip = SITE_ONLY_FIELDS | {f.lower() for f in fields}
+    clean = Entry(str(entry.original_type).lower(),
+                  fields={k: v for k, v in entry.fields.items() if k.lower() not in skip},
+                  persons={r: p for r, p in entry.persons.items() if r not in roles})
     return _WRITER.to_string(BibliographyData({key: clean})).strip()
 
 
