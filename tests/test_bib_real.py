@@ -210,3 +210,28 @@ def test_records_kept_from_an_earlier_build_are_resolved_again(make_app, rootdir
     pub = html(edited.outdir, "publications.html").select_one(
         '.kb-pub[data-kb-key="inproceedings-crossref"]')
     assert pub["data-kb-year"] == "1984"  # inherited from the edited parent
+
+
+def test_footcite_of_an_unformattable_record_warns_at_the_record(make_app, rootdir, tmp_path):
+    """sphinxcontrib-bibtex's footcite has no error handling: a record without its journal
+    stopped the build. Now: one located warning, the other key still becomes a footnote."""
+    bib = ("@article{nojournal, author = {Ada Lovelace}, title = {No Journal}, year = {2020}}\n\n"
+           "@book{fine, author = {Ada Lovelace}, title = {A Fine Book}, publisher = {P}, "
+           "year = {2021}}\n")
+    src = copy_root(rootdir, "kb-bib", tmp_path)
+    (src / "refs" / "foot.bib").write_text(bib, encoding="utf8")
+    (src / "projects/alpha.yaml").write_text("name: Alpha\nsummary: s\nareas: [vision]\n",
+                                             encoding="utf8")
+    (src / "index.md").write_text(
+        (src / "index.md").read_text(encoding="utf8")
+        + "\nSee {footcite}`nojournal,fine` and {footcite:t}`nojournal`.\n\n"
+          "```{footbibliography}\n```\n", encoding="utf8")
+    app = make_app("html", srcdir=src, freshenv=True,
+                   confoverrides={"bibtex_bibfiles": ["refs/foot.bib"]})
+    app.build()
+    text = app.warning.getvalue()
+    assert "Traceback" not in text and "Exception" not in text
+    located = [w for w in warnings(app) if "nojournal: cannot format the record for a footnote" in w]
+    assert len(located) == 2 and all(w.startswith(f"{src / 'refs' / 'foot.bib'}:1: ") for w in located)
+    page = html(app.outdir, "index.html")
+    assert "A Fine Book" in page.get_text()

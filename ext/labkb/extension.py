@@ -8,7 +8,13 @@ from typing import Any
 from sphinx.application import Sphinx
 
 from . import __version__
-from .bib import begin_lenient_parse, cached_bibtex_domain, drop_unsafe_links, end_lenient_parse
+from .bib import (
+    begin_lenient_parse,
+    cached_bibtex_domain,
+    drop_unsafe_links,
+    end_lenient_parse,
+    safe_footcite_role,
+)
 from .domain import EntryRole, KBDomain, index_entries
 from .exports import add_json_ld, note_write, write_exports
 from .grids import CardDirective, GridDirective, fill_grids
@@ -53,6 +59,10 @@ def setup_extension(app: Sphinx) -> dict[str, Any]:
     app.add_domain(KBDomain)
     if "sphinxcontrib.bibtex" in app.extensions and (domain := cached_bibtex_domain()):
         app.add_domain(domain, override=True)
+    if "sphinxcontrib.bibtex" in app.extensions and (footcite := safe_footcite_role()):
+        app.add_role("footcite", footcite, override=True)
+        for name in ("p", "t"):
+            app.add_role_to_domain("footcite", name, footcite, override=True)
     for kind in ("project", "model", "entry"):
         app.add_role(kind, EntryRole())
     app.add_directive("kb-entry-page", EntryPageDirective)
