@@ -162,6 +162,17 @@ CORPUS: list[tuple[str, str | bytes, list[str], bool]] = [
          "refs/broken.bib:1: WARNING: broken2020: BibTeX syntax error: '}' expected [kb.bib]",
          "refs/broken.bib:2: WARNING: ada2024vision: duplicate BibTeX key (first defined at "
          "{src}/refs/lab.bib:1); this entry is ignored [kb.bib]"], False),
+    # a key no .bib file defines: that one is dropped, the entry builds
+    ("projects/nokey.yaml", _entry("Nokey", "papers: [ada2024vision, nosuch2020]"), [
+        "projects/nokey.yaml:4: WARNING: papers[1]: unknown BibTeX key 'nosuch2020' (not in any "
+        ".bib file) [kb.ref]"], True),
+    # YAML outside the entry folders is still read by Sphinx (as a project)
+    ("hosts/stray.yaml", "name: Stray\n", [
+        "hosts/stray.yaml:1: WARNING: YAML entries belong in one of: projects/, models/ [kb.id]",
+        "hosts/stray.yaml:1: WARNING: summary: required field is missing [kb.schema]",
+        "hosts/stray.yaml:1: WARNING: areas: required field is missing [kb.schema]",
+        "hosts/stray.yaml: WARNING: document isn't included in any toctree [toc.not_included]"],
+     False),
     # configured in bibtex_bibfiles but absent
     ("refs/missing.bib", None, [
         "refs/missing.bib:1: WARNING: bib file not found [kb.bib]",
@@ -171,6 +182,8 @@ CORPUS: list[tuple[str, str | bytes, list[str], bool]] = [
 
 #: Entries of the root that must still build, with their cards.
 GOOD = ["alpha", "beta", "visionmodel"]
+#: ``bibtex_bibfiles`` of the corpus build (the root's conf.py has the first two).
+CORPUS_BIBFILES = ["refs/lab.bib", "refs/more.bib", "refs/broken.bib", "refs/missing.bib"]
 
 
 @pytest.fixture(scope="module")
@@ -188,9 +201,8 @@ def corpus_build(tmp_path_factory):
             path.write_bytes(content)
         else:
             path.write_text(content, encoding="utf8", newline="")
-    bibfiles = ["refs/lab.bib", "refs/more.bib", "refs/broken.bib", "refs/missing.bib"]
     app = SphinxTestApp("html", srcdir=src, freshenv=True,
-                        confoverrides={"bibtex_bibfiles": bibfiles,
+                        confoverrides={"bibtex_bibfiles": CORPUS_BIBFILES,
                                        "html_search_language": "en"})
     try:
         app.build()
@@ -248,6 +260,48 @@ def test_everything_else_still_builds(corpus_build):
                  "research/language.html", "people/ada.html", "hosts/rst.html",
                  "projects/index.html", "models/index.html"):
         assert (out / page).exists(), page
+
+
+def kb_problems_of_build(src: Path, found: list[str]) -> set[tuple[str, int, str]]:
+    """(file, line, subtype) of the build's ``kb.*`` warnings about entry and .bib files, but
+    those of parsing a description as MyST (raw HTML, unsafe links, directives): only Sphinx
+    can know them."""
+    out = set()
+    for warning in found:
+        match = re.match(rf"{re.escape(str(src))}/(.+?):(\d+): (?:WARNING|ERROR): (.*) "
+                         r"\[kb\.(\w+)\]$", warning)
+        if not match or not match.group(1).endswith((".yaml", ".bib")):
+            continue
+        if match.group(4) == "directive" or (match.group(3).startswith("description: ")
+                                             and match.group(4) in ("markup", "link")):
+            continue
+        out.add((match.group(1), int(match.group(2)), match.group(4)))
+    return out
+
+
+def kb_problems_of_check(src: Path, bibfiles: list[str], capsys) -> set[tuple[str, int, str]]:
+    """(file, line, subtype) of ``labkb check`` on the same tree, given the build's .bib files in
+    its order (the CLI cannot read conf.py: the first definition of a key depends on it)."""
+    from labkb.cli import main
+
+    capsys.readouterr()
+    main(["check", "--docs", str(src), str(src), *(str(src / b) for b in bibfiles)])
+    out = set()
+    for line in capsys.readouterr().err.splitlines():
+        match = re.match(rf"{re.escape(str(src))}/(.+?):(\d+): .* \[kb\.(\w+)\]$", line)
+        if match:
+            out.add((match.group(1), int(match.group(2)), match.group(3)))
+    return out
+
+
+def test_check_reports_what_the_build_reports_on_the_corpus(corpus_build, capsys):
+    src, _, found, _ = corpus_build
+    build = kb_problems_of_build(src, found)
+    check = kb_problems_of_check(src, CORPUS_BIBFILES, capsys)
+    SUMMARY.add(f"bad-input corpus: build {len(build)} located kb problems, labkb check "
+                f"{len(check)}, in both {len(build & check)}")
+    assert ("projects/nokey.yaml", 4, "ref") in build
+    assert check == build
 
 
 def test_alias_bomb_is_refused_in_bounded_time_and_memory():
@@ -601,6 +655,14 @@ def test_hostile_build_warns_only_where_expected(hostile):
             assert not warned & {f for f in fields if "link" in f or f.endswith(".url")}, texts
         else:
             assert warned == set(fields), (name, sorted(set(fields) - warned), texts)
+
+
+def test_check_reports_what_the_build_reports_on_the_hostile_site(hostile, capsys):
+    build = kb_problems_of_build(hostile.src, hostile.warnings)
+    check = kb_problems_of_check(hostile.src, ["refs/lab.bib", "refs/more.bib"], capsys)
+    SUMMARY.add(f"hostile site: build {len(build)} located kb problems, labkb check "
+                f"{len(check)}, in both {len(build & check)}")
+    assert check == build
 
 
 def test_no_payload_runs_or_links_anywhere(hostile):

@@ -207,11 +207,16 @@ _REF_FIELDS = {"areas": "areas", "people": "people", "related": "entries"}
 
 @dataclass(frozen=True)
 class Context:
-    """What entries may refer to; ``None`` skips that check (e.g. a lone file in the CLI)."""
+    """What entries may refer to; ``None`` skips that check (e.g. a lone file in the CLI).
+
+    The build and ``labkb check`` both fill it and call :func:`validate`, so they report the
+    same reference problems."""
 
     areas: frozenset[str] | None = None
     people: frozenset[str] | None = None
     entries: frozenset[str] | None = None
+    #: BibTeX keys of the .bib files, case-folded (BibTeX keys are case-insensitive)
+    papers: frozenset[str] | None = None
 
 
 @dataclass
@@ -339,7 +344,8 @@ def _report(
 def _check_refs(
     entry: Project, loaded: Loaded, path: str, context: Context | None, into: list[Problem]
 ) -> None:
-    """Report references to unknown areas, people and entries, and drop them from the entry."""
+    """Report references to unknown areas, people, entries and BibTeX keys, and drop them from
+    the entry (so a page never links to a missing target)."""
     if context is None:
         return
     for name, which in _REF_FIELDS.items():
@@ -360,6 +366,15 @@ def _check_refs(
                         f"unknown {noun} {value!r}{hint}", "ref")
             )
         setattr(entry, name, kept)
+    if context.papers is not None:
+        kept = []
+        for i, key in enumerate(entry.papers):
+            if key.casefold() in context.papers:
+                kept.append(key)
+            else:
+                into.append(Problem(path, loaded.line(("papers", i)), f"papers[{i}]",
+                                    f"unknown BibTeX key {key!r} (not in any .bib file)", "ref"))
+        entry.papers = kept
 
 
 def markdown_table() -> str:
