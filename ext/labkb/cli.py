@@ -237,9 +237,7 @@ def _export_hf(args: argparse.Namespace) -> int:
     path, kind, data = _load_entry(args.docs, args.id)
     if kind != "model":
         raise CliError(f"{path} is a project; export-hf needs a model (docs/models/{args.id}.yaml)")
-    bibtex: dict[str, str] = {}
-    for bib in sorted((args.docs.parent / "refs").glob("*.bib")):
-        bibtex = bib_records(bib.read_text(encoding="utf-8")) | bibtex
+    bibtex = bib_records((str(bib), _read(bib)) for bib in default_bibfiles(args.docs))
     text, notes = export_card(data, bibtex)
     for note in notes:
         print(f"{path}: {note}", file=sys.stderr)
