@@ -70,6 +70,7 @@ def _entry(name: str, *extra: str) -> str:
 _KB_ID = ("invalid id {!r} (the file name): use lowercase letters, digits and hyphens, starting "
           "with a letter [kb.id]")
 _DEEP = "tags" + "[0]" * 20
+_METRIC = "model-index[0].results[0].metrics[0].value"
 
 #: (file, content, expected warning lines after ``<srcdir>/``, built: does its entry build?)
 CORPUS: list[tuple[str, str | bytes, list[str], bool]] = [
@@ -162,6 +163,20 @@ CORPUS: list[tuple[str, str | bytes, list[str], bool]] = [
          "refs/broken.bib:1: WARNING: broken2020: BibTeX syntax error: '}' expected [kb.bib]",
          "refs/broken.bib:2: WARNING: ada2024vision: duplicate BibTeX key (first defined at "
          "{src}/refs/lab.bib:1); this entry is ignored [kb.bib]"], False),
+    # a value no drop removes (a list for a number-or-string union): the validator gives up, and
+    # says so
+    ("models/stuck.yaml", _entry("Stuck", "model-index:", "  - name: m", "    results:",
+                                 "      - task: {type: t}", "        dataset: {type: d}",
+                                 "        metrics: [{type: acc, value: [1, 2]}]",
+                                 "        source: {name: s}"), [
+        f"models/stuck.yaml:9: WARNING: {_METRIC}.float: Input should be a valid number "
+        "[kb.schema]",
+        f"models/stuck.yaml:9: WARNING: {_METRIC}.int: Input should be a valid integer "
+        "[kb.schema]",
+        f"models/stuck.yaml:9: WARNING: {_METRIC}.constrained-str: Input should be a valid "
+        "string [kb.schema]",
+        "models/stuck.yaml:9: WARNING: validation gave up after 20 rounds of dropping invalid "
+        "values; the entry is not built [kb.schema]"], False),
     # a key no .bib file defines: that one is dropped, the entry builds
     ("projects/nokey.yaml", _entry("Nokey", "papers: [ada2024vision, nosuch2020]"), [
         "projects/nokey.yaml:4: WARNING: papers[1]: unknown BibTeX key 'nosuch2020' (not in any "

@@ -23,6 +23,8 @@ from .problems import Problem, field_path
 SCHEMA_VERSION = "1"
 ID_RE = re.compile(r"^[a-z][a-z0-9-]*$")
 KEY_RE = re.compile(r"^[A-Za-z0-9_:.+/-]+$")
+#: Rounds of "validate, drop what is invalid" before :func:`validate` gives up on an entry.
+MAX_ROUNDS = 20
 
 
 def unsafe_uri(uri: str) -> bool:
@@ -261,7 +263,8 @@ def validate(
         return out
     data = copy.deepcopy(loaded.data)
     required = {n for n, f in model.model_fields.items() if f.is_required()}
-    for attempt in range(20):
+    drops: set[tuple[str | int, ...]] = set()
+    for attempt in range(MAX_ROUNDS):
         try:
             entry = model.model_validate(data)
         except ValidationError as exc:
@@ -278,6 +281,11 @@ def validate(
             return out  # every area was unknown: as if the required field were missing
         out.data = entry.model_dump(mode="json", by_alias=True, exclude_defaults=True)
         return out
+    # dropping the invalid values did not converge (e.g. a value no drop can remove): say so
+    first = min(drops, key=_sort_key, default=())
+    out.problems.append(Problem(path, loaded.line(first), "", f"validation gave up after "
+                                f"{MAX_ROUNDS} rounds of dropping invalid values; the entry "
+                                "is not built"))
     return out
 
 
