@@ -471,6 +471,30 @@ def test_export_hf_errors(docs, capsys):
     assert f"{bad}:4: license: Input should be a valid string" in err
 
 
+def test_export_hf_bibtex_is_the_sites_without_site_only_fields(docs, capsys):
+    from labkb.bibdata import SITE_ONLY_FIELDS, bibtex
+    from pybtex.database import parse_string
+
+    record = ("@article{Ada2024Vision,\n  title = {Seeing Things},\n  author = {Ada Lovelace},\n"
+              "  journal = {Vision Journal},\n  year = {2024},\n  keywords = {vision, nlp},\n"
+              "  people = {jane-doe},\n  citations = {42},\n  abbr = {VJ},\n  selected = {true},\n"
+              "  has_code = {true},\n  pdf = {https://example.org/a.pdf},\n}\n")
+    (docs.parent / "refs").mkdir()
+    (docs.parent / "refs" / "lab.bib").write_text(record, encoding="utf-8")
+    (docs / "models" / "m.yaml").write_text("name: M\nsummary: s\nareas: [vision]\n"
+                                            "papers: [ada2024vision]\n", encoding="utf-8")
+    code, out, err = run(capsys, "export-hf", "m", "--docs", docs)
+    assert code == 0, err
+    block = out.split("```bibtex\n", 1)[1].split("\n```", 1)[0]
+    # the very text of the site's BibTeX disclosure (publication pages), key as in the .bib file
+    entry = parse_string(record, "bibtex").entries["Ada2024Vision"]
+    assert block == bibtex("Ada2024Vision", entry)
+    assert "Seeing Things" in block and "Vision Journal" in block
+    fields = {m.group(1).lower() for m in re.finditer(r"^\s*(\w+)\s*=", block, re.M)}
+    assert fields == {"title", "author", "journal", "year"}
+    assert not fields & SITE_ONLY_FIELDS
+
+
 # -- CFF ------------------------------------------------------------------------------------------------
 
 

@@ -69,6 +69,7 @@ def _entry(name: str, *extra: str) -> str:
 _KB_ID = ("invalid id {!r} (the file name): use lowercase letters, digits and hyphens, starting "
           "with a letter [kb.id]")
 _DEEP = "tags" + "[0]" * 20
+_METRIC = "model-index[0].results[0].metrics[0].value"
 
 #: (file, content, expected warning lines after ``<srcdir>/``, built: does its entry build?)
 CORPUS: list[tuple[str, str | bytes, list[str], bool]] = [
@@ -161,6 +162,31 @@ CORPUS: list[tuple[str, str | bytes, list[str], bool]] = [
          "refs/broken.bib:1: WARNING: broken2020: BibTeX syntax error: '}' expected [kb.bib]",
          "refs/broken.bib:2: WARNING: ada2024vision: duplicate BibTeX key (first defined at "
          "{src}/refs/lab.bib:1); this entry is ignored [kb.bib]"], False),
+    # a value no drop removes (a list for a number-or-string union): the validator gives up, and
+    # says so
+    ("models/stuck.yaml", _entry("Stuck", "model-index:", "  - name: m", "    results:",
+                                 "      - task: {type: t}", "        dataset: {type: d}",
+                                 "        metrics: [{type: acc, value: [1, 2]}]",
+                                 "        source: {name: s}"), [
+        f"models/stuck.yaml:9: WARNING: {_METRIC}.float: Input should be a valid number "
+        "[kb.schema]",
+        f"models/stuck.yaml:9: WARNING: {_METRIC}.int: Input should be a valid integer "
+        "[kb.schema]",
+        f"models/stuck.yaml:9: WARNING: {_METRIC}.constrained-str: Input should be a valid "
+        "string [kb.schema]",
+        "models/stuck.yaml:9: WARNING: validation gave up after 20 rounds of dropping invalid "
+        "values; the entry is not built [kb.schema]"], False),
+    # a key no .bib file defines: that one is dropped, the entry builds
+    ("projects/nokey.yaml", _entry("Nokey", "papers: [ada2024vision, nosuch2020]"), [
+        "projects/nokey.yaml:4: WARNING: papers[1]: unknown BibTeX key 'nosuch2020' (not in any "
+        ".bib file) [kb.ref]"], True),
+    # YAML outside the entry folders is still read by Sphinx (as a project)
+    ("hosts/stray.yaml", "name: Stray\n", [
+        "hosts/stray.yaml:1: WARNING: YAML entries belong in one of: projects/, models/ [kb.id]",
+        "hosts/stray.yaml:1: WARNING: summary: required field is missing [kb.schema]",
+        "hosts/stray.yaml:1: WARNING: areas: required field is missing [kb.schema]",
+        "hosts/stray.yaml: WARNING: document isn't included in any toctree [toc.not_included]"],
+     False),
     # configured in bibtex_bibfiles but absent
     ("refs/missing.bib", None, [
         "refs/missing.bib:1: WARNING: bib file not found [kb.bib]",
@@ -170,6 +196,8 @@ CORPUS: list[tuple[str, str | bytes, list[str], bool]] = [
 
 #: Entries of the root that must still build, with their cards.
 GOOD = ["alpha", "beta", "visionmodel"]
+#: ``bibtex_bibfiles`` of the corpus build (the root's conf.py has the first two).
+CORPUS_BIBFILES = ["refs/lab.bib", "refs/more.bib", "refs/broken.bib", "refs/missing.bib"]
 
 
 @pytest.fixture(scope="module")
@@ -187,9 +215,8 @@ def corpus_build(tmp_path_factory):
             path.write_bytes(content)
         else:
             path.write_text(content, encoding="utf8", newline="")
-    bibfiles = ["refs/lab.bib", "refs/more.bib", "refs/broken.bib", "refs/missing.bib"]
     app = SphinxTestApp("html", srcdir=src, freshenv=True,
-                        confoverrides={"bibtex_bibfiles": bibfiles,
+                        confoverrides={"bibtex_bibfiles": CORPUS_BIBFILES,
                                        "html_search_language": "en"})
     try:
         app.build()
@@ -247,6 +274,48 @@ def test_everything_else_still_builds(corpus_build):
                  "research/language.html", "people/ada.html", "hosts/rst.html",
                  "projects/index.html", "models/index.html"):
         assert (out / page).exists(), page
+
+
+def kb_problems_of_build(src: Path, found: list[str]) -> set[tuple[str, int, str]]:
+    """(file, line, subtype) of the build's ``kb.*`` warnings about entry and .bib files, but
+    those of parsing a description as MyST (raw HTML, unsafe links, directives): only Sphinx
+    can know them."""
+    out = set()
+    for warning in found:
+        match = re.match(rf"{re.escape(str(src))}/(.+?):(\d+): (?:WARNING|ERROR): (.*) "
+                         r"\[kb\.(\w+)\]$", warning)
+        if not match or not match.group(1).endswith((".yaml", ".bib")):
+            continue
+        if match.group(4) == "directive" or (match.group(3).startswith("description: ")
+                                             and match.group(4) in ("markup", "link")):
+            continue
+        out.add((match.group(1), int(match.group(2)), match.group(4)))
+    return out
+
+
+def kb_problems_of_check(src: Path, bibfiles: list[str], capsys) -> set[tuple[str, int, str]]:
+    """(file, line, subtype) of ``labkb check`` on the same tree, given the build's .bib files in
+    its order (the CLI cannot read conf.py: the first definition of a key depends on it)."""
+    from labkb.cli import main
+
+    capsys.readouterr()
+    main(["check", "--docs", str(src), str(src), *(str(src / b) for b in bibfiles)])
+    out = set()
+    for line in capsys.readouterr().err.splitlines():
+        match = re.match(rf"{re.escape(str(src))}/(.+?):(\d+): .* \[kb\.(\w+)\]$", line)
+        if match:
+            out.add((match.group(1), int(match.group(2)), match.group(3)))
+    return out
+
+
+def test_check_reports_what_the_build_reports_on_the_corpus(corpus_build, capsys):
+    src, _, found, _ = corpus_build
+    build = kb_problems_of_build(src, found)
+    check = kb_problems_of_check(src, CORPUS_BIBFILES, capsys)
+    SUMMARY.add(f"bad-input corpus: build {len(build)} located kb problems, labkb check "
+                f"{len(check)}, in both {len(build & check)}")
+    assert ("projects/nokey.yaml", 4, "ref") in build
+    assert check == build
 
 
 def test_alias_bomb_is_refused_before_composing_in_bounded_memory(monkeypatch):
@@ -545,7 +614,11 @@ def check_page(page: Path, *, svg_allowed: bool = False) -> list[str]:
     if raw.count("<script") != len(soup.find_all("script")):
         found.append("unparsed <script")
     for element in soup.find_all(True):
-        if element.name in FORBIDDEN_ELEMENTS and not (svg_allowed and element.name == "svg"):
+        # the site's own charts: an <svg class="kb-chart"> with matplotlib's <style> inside
+        chart = (element.name == "svg" and "kb-chart" in element.get("class", [])) or \
+            element.find_parent("svg", class_="kb-chart") is not None
+        if element.name in FORBIDDEN_ELEMENTS and not (svg_allowed and element.name == "svg") \
+                and not chart:
             found.append(f"<{element.name}> element")
         if element.name == "meta" and element.get("http-equiv", "").lower() == "refresh":
             found.append(f"meta refresh {element.get('content')!r}")
@@ -610,6 +683,14 @@ def test_hostile_build_warns_only_where_expected(hostile):
             assert warned == set(fields), (name, sorted(set(fields) - warned), texts)
 
 
+def test_check_reports_what_the_build_reports_on_the_hostile_site(hostile, capsys):
+    build = kb_problems_of_build(hostile.src, hostile.warnings)
+    check = kb_problems_of_check(hostile.src, ["refs/lab.bib", "refs/more.bib"], capsys)
+    SUMMARY.add(f"hostile site: build {len(build)} located kb problems, labkb check "
+                f"{len(check)}, in both {len(build & check)}")
+    assert check == build
+
+
 def test_no_payload_runs_or_links_anywhere(hostile):
     """Every page: no script, handler, frame or meta refresh from data, and every href/src is
     http(s), relative or a fragment."""
@@ -668,3 +749,29 @@ def test_bib_payloads_are_shown_as_text(hostile):
             assert a["href"].startswith(("https://doi.org/", "https://arxiv.org/abs/")), a
         shown += 1
     assert shown >= len(PAYLOADS) - 3
+
+
+#: The hostile area title (research/hostile.md) as the chart shows it: cut to 64 characters.
+CHART_LABEL = "$\\notamacro{y}$ & “dq” ‘sq’ <script>alert(1)</script> $x^2$ a v"
+
+
+def test_charts_show_hostile_labels_as_text(hostile):
+    """kb-overview labels its bars with area titles and kb-publications :stats: draws a chart:
+    ``$...$`` is text, not mathtext (``\\notamacro`` would stop the build), and markup in a label
+    is escaped inside the SVG."""
+    for page, charts in (("overview.html", 2), ("publications.html", 1)):
+        raw = (hostile.out / page).read_text(encoding="utf8")
+        soup = BeautifulSoup(raw, "html.parser")
+        svgs = soup.select("figure.kb-chart-figure svg.kb-chart")
+        assert len(svgs) == charts, page
+        for svg in svgs:
+            assert not svg.find(["script", "foreignobject", "a", "iframe"]), page
+        assert check_page(hostile.out / page) == [], page
+    overview = (hostile.out / "overview.html").read_text(encoding="utf8")
+    texts = [t.get_text() for t in BeautifulSoup(overview, "html.parser").select("svg text")]
+    assert CHART_LABEL + "…" in texts
+    assert "$\\notamacro{y}$ &amp; “dq” ‘sq’ &lt;script&gt;alert(1)&lt;/script&gt; $x^2$" in overview
+    pubs = html(hostile.out, "publications.html")
+    title = pubs.select_one(".kb-pubs-title")
+    assert "<script>" in title.get_text() and "$x^2$" in title.get_text() and not title.find(True)
+    assert pubs.select_one(".kb-stats") is not None

@@ -242,3 +242,68 @@ def test_libyamls_nesting_error_is_turned_into_labkbs(monkeypatch):
     monkeypatch.setattr(loader, "_scan_events", limited)
     problems = load_yaml(text, "e.yaml").problems
     assert [(p.line, p.field, p.message) for p in problems] == [(23, _DEEP_FIELD, "nested too deeply")]
+
+
+# -- configuration values ------------------------------------------------------------------------------
+
+#: A bad value of every kb_* option -> what the warning says about it.
+BAD_CONFIG = [
+    ("kb_entry_dirs", {"projects": "project", "papers": "paper"},
+     "'papers' -> 'paper': unknown kind (use one of: project, model)"),
+    ("kb_entry_dirs", "projects", "must be a dict of folder -> kind (project, model), not str"),
+    ("kb_entry_dirs", {"a/b": "project"}, "'a/b' is not a folder name of the sources"),
+    ("kb_area_dir", "", "must be a folder of the sources relative to them"),
+    ("kb_area_dir", "../research", "must be a folder of the sources relative to them"),
+    ("kb_area_dir", 3, "must be a folder of the sources relative to them"),
+    ("kb_area_dir", "projects", "'projects' is also an entry folder (kb_entry_dirs)"),
+    ("kb_people_dir", "/people", "must be a folder of the sources relative to them"),
+    ("kb_people_dir", "research", "'research' is also kb_area_dir"),
+    ("kb_star_badges", "yes", "must be True or False"),
+    ("kb_max_authors", 0, "must be a whole number of at least 1"),
+    ("kb_max_authors", "3", "must be a whole number of at least 1"),
+    ("kb_max_authors", True, "must be a whole number of at least 1"),
+]
+
+
+@pytest.mark.parametrize(("name", "value", "message"), BAD_CONFIG,
+                         ids=[f"{n}={v!r}" for n, v, _ in BAD_CONFIG])
+def test_each_bad_config_value_is_one_clear_warning_and_the_default(make_app, rootdir, tmp_path,
+                                                                     name, value, message):
+    from labkb.config import OPTIONS
+
+    src = copy_root(rootdir, "kb", tmp_path)
+    conf = src / "conf.py"
+    conf.write_text(conf.read_text(encoding="utf8") + f"{name} = {value!r}\n", encoding="utf8")
+    line = conf.read_text(encoding="utf8").count("\n")
+    app = make_app("html", srcdir=src, freshenv=True)
+    found = warnings(app)
+    assert len(found) == 1, found
+    assert found[0].startswith(f"{conf}:{line}: WARNING: {name} = {value!r}: {message}")
+    assert found[0].endswith(f"; using the default {OPTIONS[name][0]!r} [kb.config]")
+    assert app.config[name] == OPTIONS[name][0]
+
+
+def test_every_kb_option_is_validated():
+    from labkb.config import OPTIONS
+
+    assert {name for name, _, _ in BAD_CONFIG} == set(OPTIONS)
+
+
+def test_unknown_kind_in_conf_py_is_located_and_has_no_traceback(rootdir, tmp_path):
+    """Before the check, a kind no schema knows was a KeyError traceback from the first entry."""
+    import subprocess
+    import sys
+
+    src = copy_root(rootdir, "kb", tmp_path)
+    conf = src / "conf.py"
+    conf.write_text(conf.read_text(encoding="utf8")
+                    + 'kb_entry_dirs = {"projects": "project", "models": "modle"}\n',
+                    encoding="utf8")
+    line = conf.read_text(encoding="utf8").count("\n")
+    proc = subprocess.run([sys.executable, "-m", "sphinx", "-W", "-q", "-E", "-b", "html",
+                           str(src), str(tmp_path / "out")], capture_output=True, text=True)
+    assert "Traceback" not in proc.stderr and "KeyError" not in proc.stderr, proc.stderr
+    assert proc.returncode == 1
+    assert (f"{conf}:{line}: WARNING: kb_entry_dirs = {{'projects': 'project', 'models': "
+            "'modle'}: 'models' -> 'modle': unknown kind (use one of: project, model)") \
+        in proc.stderr

@@ -17,9 +17,12 @@ def bar_svg(labels: list[str], series: dict[str, list[int]], title: str, *,
     matplotlib.use("Agg")
     from matplotlib import pyplot as plt
 
+    labels = [_short(label) for label in labels]
     count = max(len(labels), 1)
     size = (7.0, 0.32 * count + 1.0) if horizontal else (max(3.0, 0.45 * count + 1.5), 2.4)
-    with plt.rc_context({"svg.hashsalt": "labkb", "svg.fonttype": "none", "font.size": 9}):
+    # labels are data (area titles): "$...$" is text, not mathtext (which can stop the build)
+    with plt.rc_context({"svg.hashsalt": "labkb", "svg.fonttype": "none", "font.size": 9,
+                         "text.parse_math": False}):
         fig, ax = plt.subplots(figsize=size)
         width = 0.8 / max(len(series), 1)
         for i, (name, values) in enumerate(series.items()):
@@ -47,6 +50,11 @@ def bar_svg(labels: list[str], series: dict[str, list[int]], title: str, *,
     svg = svg[svg.index("<svg"):]
     label = escape(title, quote=True)
     return svg.replace("<svg ", f'<svg role="img" aria-label="{label}" class="kb-chart" ', 1)
+
+
+def _short(label: str, limit: int = 64) -> str:
+    """A label that fits beside the bars: longer ones are cut (the page has the full text)."""
+    return label if len(label) <= limit else label[: limit - 1].rstrip() + "…"
 
 
 def papers_per_year_svg(years: list[int], title: str) -> str:

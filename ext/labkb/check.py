@@ -20,39 +20,83 @@ def _stems(folder: Path, suffixes: tuple[str, ...]) -> set[str]:
     return {p.stem for p in folder.iterdir() if p.suffix in suffixes and p.stem != "index"}
 
 
-def context_for(docs: Path) -> Context:
+def default_bibfiles(docs: Path) -> list[Path]:
+    """``refs/*.bib`` next to the docs folder, sorted: what conf.py gives ``bibtex_bibfiles``."""
+    return sorted((docs.parent / "refs").glob("*.bib"))
+
+
+def bib_keys(paths: Iterable[Path]) -> frozenset[str]:
+    """The case-folded keys the build would know from these .bib files (unreadable ones and
+    malformed entries left out, as sphinxcontrib-bibtex leaves them out)."""
+    from .bibcheck import parse_lenient  # imports pybtex: only when keys are needed
+
+    keys: set[str] = set()
+    for path in paths:
+        try:
+            text = Path(path).read_text(encoding="utf-8-sig")
+        except (OSError, UnicodeDecodeError):
+            continue
+        keys |= {key.casefold() for key in parse_lenient(text, str(path))[0].entries}
+    return frozenset(keys)
+
+
+def context_for(docs: Path, bibfiles: Iterable[Path] | None = None) -> Context:
+    """What entries under ``docs`` may refer to. ``papers`` keys are checked against
+    ``bibfiles`` (default: :func:`default_bibfiles`); with no .bib file at all they are not
+    checked, as in a build without sphinxcontrib-bibtex."""
     entries: set[str] = set()
     for folder in ENTRY_DIRS:
         entries |= _stems(docs / folder, (".yaml",))
+    bibs = default_bibfiles(docs) if bibfiles is None else list(bibfiles)
     return Context(frozenset(_stems(docs / AREA_DIR, (".md", ".rst"))),
-                   frozenset(_stems(docs / PEOPLE_DIR, (".md", ".rst"))), frozenset(entries))
+                   frozenset(_stems(docs / PEOPLE_DIR, (".md", ".rst"))), frozenset(entries),
+                   bib_keys(bibs) if bibs else None)
 
 
 def entry_files(paths: Iterable[Path]) -> list[Path]:
+    """The .yaml files given or under the folders given: Sphinx reads every one as an entry
+    (hidden and ``_`` folders left out, as the site's ``exclude_patterns`` do)."""
     out: list[Path] = []
     for path in paths:
         if path.is_dir():
-            out += sorted(p for p in path.rglob("*.yaml") if p.parent.name in ENTRY_DIRS)
+            out += sorted(p for p in path.rglob("*.yaml")
+                          if not any(part.startswith((".", "_"))
+                                     for part in p.relative_to(path).parts[:-1]))
         else:
             out.append(path)
     return out
 
 
+def entry_kind(path: Path, docs: Path) -> str | None:
+    """The kind of an entry file, from its top folder under ``docs`` as in the build (its own
+    folder when it is outside ``docs``)."""
+    try:
+        parts = path.resolve().relative_to(docs.resolve()).parts
+    except ValueError:
+        parts = (path.parent.name, path.name)
+    return ENTRY_DIRS.get(parts[0]) if len(parts) > 1 else None
+
+
 def check_paths(paths: Iterable[Path], docs: Path,
-                progress: Callable[[int], None] | None = None) -> tuple[list[Problem], int]:
-    """All problems of the entry files under ``paths``, and how many files were checked."""
-    context = context_for(docs)
+                progress: Callable[[int], None] | None = None,
+                bibfiles: Iterable[Path] | None = None) -> tuple[list[Problem], int]:
+    """All problems of the entry files under ``paths``, and how many files were checked;
+    ``papers`` keys are looked up in ``bibfiles`` (see :func:`context_for`)."""
     files = entry_files(paths)
+    if not files:  # nothing refers to anything: skip reading the ids and the .bib keys
+        return [], 0
+    context = context_for(docs, bibfiles)
     problems: list[Problem] = []
     seen: dict[str, Path] = {}
     for done, path in enumerate(files, 1):
         if progress is not None:
             progress(done)
-        kind = ENTRY_DIRS.get(path.parent.name)
-        if kind is None:
-            problems.append(Problem(str(path), 1, "", "YAML entries belong in projects/ or "
-                                    "models/", "id"))
-            continue
+        kind = entry_kind(path, docs)
+        if kind is None:  # the build says so and renders it as a project
+            folders = ", ".join(f"{d}/" for d in ENTRY_DIRS)
+            problems.append(Problem(str(path), 1, "", f"YAML entries belong in one of: {folders}",
+                                    "id"))
+            kind = "project"
         try:
             data = path.read_bytes()
         except OSError as exc:
@@ -68,6 +112,7 @@ def check_paths(paths: Iterable[Path], docs: Path,
         if result.data is not None:
             if path.stem in seen:
                 problems.append(Problem(str(path), 1, "", f"duplicate entry id {path.stem!r} "
-                                        f"(first defined in {seen[path.stem]})", "duplicate"))
+                                        f"(first defined in {seen[path.stem]}); this file is "
+                                        "skipped", "duplicate"))
             seen.setdefault(path.stem, path)
     return problems, len(files)

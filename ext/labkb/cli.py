@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from .check import ENTRY_DIRS, check_paths, context_for, entry_files
+from .check import ENTRY_DIRS, check_paths, context_for, default_bibfiles, entry_files
 from .loader import load_yaml
 from .problems import Problem
 from .schema import ID_RE, json_schema, markdown_table, validate
@@ -99,25 +99,42 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _check(args: argparse.Namespace) -> int:
-    paths: list[Path] = args.paths or [args.docs, *sorted((args.docs.parent / "refs").glob("*.bib"))]
-    missing = [p for p in paths if not p.exists()]
+    paths: list[Path] = args.paths or [args.docs, *default_bibfiles(args.docs)]
+    # a missing .bib file goes to the bib check, which reports it as the build does
+    missing = [p for p in paths if not p.exists() and p.suffix != ".bib"]
     problems = [Problem(str(p), 1, "", "no such file or directory", "id") for p in missing]
-    paths = [p for p in paths if p.exists()]
+    paths = [p for p in paths if p not in missing]
     bibs = [p for p in paths if p.suffix == ".bib"]
     bibs += [b for p in paths if p.is_dir() for b in sorted(p.rglob("*.bib"))
              if not any(part.startswith((".", "_")) for part in b.relative_to(p).parts)]
+    bibs = _unique(bibs)  # in the order given: the first definition of a key wins, as in the build
     files = entry_files(p for p in paths if p.suffix != ".bib")
-    found, count = check_paths(files, args.docs, progress=_progress(len(files)))
+    # papers keys: the .bib files checked and the site's refs/*.bib (a commit may touch neither)
+    keys_from = _unique([*bibs, *default_bibfiles(args.docs)])
+    found, count = check_paths(files, args.docs, progress=_progress(len(files)), bibfiles=keys_from)
     problems += found
     if bibs:
         from .bibcheck import check_bibfiles  # imports pybtex: only when there are .bib files
 
         problems += check_bibfiles(bibs)
     for problem in problems:
-        print(problem, file=sys.stderr)
+        print(_line(problem), file=sys.stderr)
     checked = f"{count} entries" + (f" and {len(bibs)} .bib files" if bibs else "")
     print(f"{checked} checked, {len(problems)} problems", file=sys.stderr)
     return 1 if problems else 0
+
+
+def _unique(paths: Sequence[Path]) -> list[Path]:
+    """``paths`` without repeats of one file, in their first order."""
+    seen: dict[Path, Path] = {}
+    for path in paths:
+        seen.setdefault(path.resolve(), path)
+    return list(seen.values())
+
+
+def _line(problem: Problem) -> str:
+    """``file:line: field: message [kb.subtype]``, as the build prints it."""
+    return f"{problem} [kb.{problem.subtype}]"
 
 
 def _progress(total: int) -> Callable[[int], None] | None:
@@ -220,9 +237,7 @@ def _export_hf(args: argparse.Namespace) -> int:
     path, kind, data = _load_entry(args.docs, args.id)
     if kind != "model":
         raise CliError(f"{path} is a project; export-hf needs a model (docs/models/{args.id}.yaml)")
-    bibtex: dict[str, str] = {}
-    for bib in sorted((args.docs.parent / "refs").glob("*.bib")):
-        bibtex = bib_records(bib.read_text(encoding="utf-8")) | bibtex
+    bibtex = bib_records((str(bib), _read(bib)) for bib in default_bibfiles(args.docs))
     text, notes = export_card(data, bibtex)
     for note in notes:
         print(f"{path}: {note}", file=sys.stderr)
@@ -284,7 +299,7 @@ def _emit(text: str, output: Path | None, force: bool) -> int:
 
 def _report(problems: Sequence[Problem]) -> int:
     for problem in problems:
-        print(problem, file=sys.stderr)
+        print(_line(problem), file=sys.stderr)
     return 1 if problems else 0
 
 

@@ -15,6 +15,7 @@ from .bib import (
     end_lenient_parse,
     safe_footcite_role,
 )
+from .config import add_options, check_config
 from .domain import EntryRole, KBDomain, index_entries
 from .exports import add_json_ld, note_write, write_exports
 from .grids import CardDirective, GridDirective, fill_grids
@@ -42,17 +43,8 @@ def setup_extension(app: Sphinx) -> dict[str, Any]:
     app.setup_extension("myst_parser")
     app.setup_extension("sphinx_design")
 
-    app.add_config_value("kb_entry_dirs", {"projects": "project", "models": "model"}, "env",
-                         types=frozenset({dict}),
-                         description="folder of the docs -> kind of the YAML entries in it")
-    app.add_config_value("kb_area_dir", "research", "env", types=frozenset({str}),
-                         description="folder whose pages are the research areas")
-    app.add_config_value("kb_people_dir", "people", "env", types=frozenset({str}),
-                         description="folder whose pages are the people")
-    app.add_config_value("kb_star_badges", True, "env", types=frozenset({bool}),
-                         description="show a GitHub stars badge (loaded by the reader's browser)")
-    app.add_config_value("kb_max_authors", 3, "html", types=frozenset({int}),
-                         description="authors shown before 'and N more' in publication lists")
+    add_options(app)
+    app.connect("config-inited", check_config)  # before Sphinx's own type check (priority 800)
 
     app.add_source_suffix(SUFFIX, FILETYPE)
     app.add_source_parser(EntryParser)

@@ -11,6 +11,7 @@ import copy
 import re
 import types
 import typing
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -525,23 +526,23 @@ def _table(index: list[dict[str, Any]]) -> str:
 
 
 def _citation(keys: list[str], bibtex: dict[str, str], notes: list[str]) -> str:
-    missing = [k for k in keys if k not in bibtex]
+    missing = [k for k in keys if k.casefold() not in bibtex]
     if missing:
         notes.append(f"papers not found in refs/*.bib, not cited: {', '.join(missing)}")
-    records = [bibtex[k] for k in keys if k in bibtex]
+    records = [bibtex[k.casefold()] for k in keys if k.casefold() in bibtex]
     return "**BibTeX:**\n\n```bibtex\n" + "\n\n".join(records) + "\n```" if records else ""
 
 
-def bib_records(text: str) -> dict[str, str]:
-    """The raw text of each ``@type{key, ...}`` record of a .bib file, by key (for Citation)."""
+def bib_records(files: Iterable[tuple[str, str]]) -> dict[str, str]:
+    """Each record of the .bib ``(path, text)`` files as the site's BibTeX disclosure shows it
+    (:func:`labkb.bibdata.bibtex`), by case-folded key: a card is for readers too, so the
+    site-only fields (``keywords``, ``people``, ``citations``, al-folio's) stay out. The first
+    definition of a key wins, as in the build."""
+    from .bibcheck import parse_lenient  # pybtex: only for export-hf
+    from .bibdata import bibtex
+
     out: dict[str, str] = {}
-    for match in re.finditer(r"@\s*(\w+)\s*([{(])\s*([^,\s]+)\s*,", text):
-        if match.group(1).lower() in ("comment", "string", "preamble"):
-            continue
-        depth, close = 0, "}" if match.group(2) == "{" else ")"
-        for end in range(match.start(2), len(text)):
-            depth += {match.group(2): 1, close: -1}.get(text[end], 0)
-            if depth == 0:
-                out.setdefault(match.group(3), text[match.start(): end + 1])
-                break
+    for path, text in files:
+        for key, entry in parse_lenient(text, path)[0].entries.items():
+            out.setdefault(key.casefold(), bibtex(key, entry))
     return out

@@ -54,7 +54,11 @@ def build_context(env: Any) -> Context:
             areas.add(leaf)
         elif folder == config.kb_people_dir:
             people.add(leaf)
-    return Context(frozenset(areas), frozenset(people), frozenset(entries))
+    from .bib import known_keys  # bib imports this module
+
+    keys = known_keys(env)
+    papers = None if keys is None else frozenset(k.casefold() for k in keys)
+    return Context(frozenset(areas), frozenset(people), frozenset(entries), papers)
 
 
 class EntryParser(MystParser):
@@ -75,8 +79,6 @@ class EntryParser(MystParser):
         context = getattr(env, "_labkb_context", None) or build_context(env)
         loaded = load_yaml(inputstring, path)
         result = validate(loaded, path, entry_id, kind, context)
-        if result.data is not None:
-            result.problems += _unknown_papers(result.data, loaded, path, env)
         for problem in result.problems:
             warn(problem)
         env.get_domain("kb").note_entry(docname, {
@@ -92,24 +94,6 @@ class EntryParser(MystParser):
         parser = create_md_parser(config, SphinxRenderer)
         parser.options["document"] = document
         parser.render("```{kb-entry-page}\n```\n")
-
-
-def _unknown_papers(data: dict[str, Any], loaded: Any, path: str, env: Any) -> list[Problem]:
-    """Report (and drop) ``papers`` keys that no .bib file defines."""
-    from .bib import known_keys
-
-    entries = known_keys(env)
-    if entries is None or not data.get("papers"):
-        return []
-    problems, kept = [], []
-    for i, key in enumerate(data["papers"]):
-        if key in entries:
-            kept.append(key)
-        else:
-            problems.append(Problem(path, loaded.line(("papers", i)), f"papers[{i}]",
-                                    f"unknown BibTeX key {key!r} (not in any .bib file)", "ref"))
-    data["papers"] = kept
-    return problems
 
 
 def skip_undecodable(app: Any, env: Any, docnames: list[str]) -> None:

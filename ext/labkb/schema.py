@@ -23,6 +23,8 @@ from .problems import Problem, field_path
 SCHEMA_VERSION = "1"
 ID_RE = re.compile(r"^[a-z][a-z0-9-]*$")
 KEY_RE = re.compile(r"^[A-Za-z0-9_:.+/-]+$")
+#: Rounds of "validate, drop what is invalid" before :func:`validate` gives up on an entry.
+MAX_ROUNDS = 20
 
 
 def unsafe_uri(uri: str) -> bool:
@@ -207,11 +209,16 @@ _REF_FIELDS = {"areas": "areas", "people": "people", "related": "entries"}
 
 @dataclass(frozen=True)
 class Context:
-    """What entries may refer to; ``None`` skips that check (e.g. a lone file in the CLI)."""
+    """What entries may refer to; ``None`` skips that check (e.g. a lone file in the CLI).
+
+    The build and ``labkb check`` both fill it and call :func:`validate`, so they report the
+    same reference problems."""
 
     areas: frozenset[str] | None = None
     people: frozenset[str] | None = None
     entries: frozenset[str] | None = None
+    #: BibTeX keys of the .bib files, case-folded (BibTeX keys are case-insensitive)
+    papers: frozenset[str] | None = None
 
 
 @dataclass
@@ -256,7 +263,8 @@ def validate(
         return out
     data = copy.deepcopy(loaded.data)
     required = {n for n, f in model.model_fields.items() if f.is_required()}
-    for attempt in range(20):
+    drops: set[tuple[str | int, ...]] = set()
+    for attempt in range(MAX_ROUNDS):
         try:
             entry = model.model_validate(data)
         except ValidationError as exc:
@@ -273,6 +281,11 @@ def validate(
             return out  # every area was unknown: as if the required field were missing
         out.data = entry.model_dump(mode="json", by_alias=True, exclude_defaults=True)
         return out
+    # dropping the invalid values did not converge (e.g. a value no drop can remove): say so
+    first = min(drops, key=_sort_key, default=())
+    out.problems.append(Problem(path, loaded.line(first), "", f"validation gave up after "
+                                f"{MAX_ROUNDS} rounds of dropping invalid values; the entry "
+                                "is not built"))
     return out
 
 
@@ -339,7 +352,8 @@ def _report(
 def _check_refs(
     entry: Project, loaded: Loaded, path: str, context: Context | None, into: list[Problem]
 ) -> None:
-    """Report references to unknown areas, people and entries, and drop them from the entry."""
+    """Report references to unknown areas, people, entries and BibTeX keys, and drop them from
+    the entry (so a page never links to a missing target)."""
     if context is None:
         return
     for name, which in _REF_FIELDS.items():
@@ -360,6 +374,15 @@ def _check_refs(
                         f"unknown {noun} {value!r}{hint}", "ref")
             )
         setattr(entry, name, kept)
+    if context.papers is not None:
+        kept = []
+        for i, key in enumerate(entry.papers):
+            if key.casefold() in context.papers:
+                kept.append(key)
+            else:
+                into.append(Problem(path, loaded.line(("papers", i)), f"papers[{i}]",
+                                    f"unknown BibTeX key {key!r} (not in any .bib file)", "ref"))
+        entry.papers = kept
 
 
 def markdown_table() -> str:
