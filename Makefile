@@ -72,8 +72,9 @@ test-latest:  ## build and test against the newest releases (not the lock)
 	mkdir -p $(BUILDDIR) && $(LATEST)/bin/python -m pip freeze --exclude-editable > $(BUILDDIR)/latest-freeze.txt
 	$(MAKE) html test VENV=$(LATEST) BUILDDIR=$(BUILDDIR)/latest
 
-lint: $(VENV)/.test-installed  ## ruff check
+lint: $(VENV)/.test-installed  ## ruff and mypy (strict on the layers without Sphinx; see pyproject)
 	$(PY) -m ruff check ext tests benchmarks conf.py
+	$(PY) -m mypy
 
 serve: $(VENV)/.docs-installed  ## live preview with sphinx-autobuild
 	$(PY) -m sphinx_autobuild -c . docs $(BUILDDIR)/html -d $(BUILDDIR)/doctrees \

@@ -170,7 +170,7 @@ def _compact(run: dict[str, Any], limit: int = 40) -> dict[str, Any]:
     out = dict(run)
     for key in ("read_docs", "written_docs"):
         if len(out[key]) > limit:
-            out[key] = out[key][:limit] + [f"... {len(run[key]) - limit} more"]
+            out[key] = [*out[key][:limit], f"... {len(run[key]) - limit} more"]
     return out
 
 

@@ -34,7 +34,7 @@ NOT_COMPARABLE = "not comparable: measured at different sources"
 NO_COMMIT = "not comparable: the commit measured is not recorded"
 
 
-class MixedResults(ValueError):
+class MixedResultsError(ValueError):
     """The results mix runs or sources, and the caller did not allow it."""
 
 
@@ -265,10 +265,10 @@ def targets(results: dict[str, Any]) -> list[list[str]]:
 
 # -- the page --------------------------------------------------------------------------------------
 def render(results: dict[str, Any], allow_mixed: bool = False) -> str:
-    """The Markdown page; raises MixedResults for mixed runs or sources unless ``allow_mixed``."""
+    """The Markdown page; raises MixedResultsError for mixed runs or sources unless ``allow_mixed``."""
     mixed = mixing(results)
     if mixed and not allow_mixed:
-        raise MixedResults("; ".join(mixed))
+        raise MixedResultsError("; ".join(mixed))
     mach, ver = results.get("machine", {}), results.get("versions", {})
     items = _measured(results)
     run = results.get("run") or (items[0] if len(mixed) == 0 and items else {})
@@ -447,7 +447,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"cannot read {args.results}: {exc}")
     try:
         text = render(results, allow_mixed=args.allow_mixed)
-    except MixedResults as exc:
+    except MixedResultsError as exc:
         parser.error(f"{args.results} mixes runs: {exc}. Not rendered; pass --allow-mixed to "
                      "render it anyway")
     out = args.output or args.results.with_suffix(".md")

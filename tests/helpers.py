@@ -24,6 +24,35 @@ def grids(soup: BeautifulSoup) -> list:
     return soup.select("div.kb-grid, p.kb-empty")
 
 
+def in_ci() -> bool:
+    """Whether CI is set: there, what a full run needs (chromium) must be present."""
+    return os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
+
+
+def site_pages(out: Path) -> list[Path]:
+    """Every HTML page of a built site (``_static/`` holds theme fragments, not pages)."""
+    return sorted(p for p in Path(out).rglob("*.html") if p.relative_to(out).parts[0] != "_static")
+
+
+class Recorder:
+    """Which documents a build read and wrote."""
+
+    def __init__(self, app) -> None:
+        self.read: set[str] = set()
+        self.written: set[str] = set()
+        app.connect("env-before-read-docs", lambda app, env, docs: self.read.update(docs))
+        app.connect("doctree-resolved", lambda app, doctree, doc: self.written.add(doc))
+
+
+def build(make_app, src, **kwargs):
+    """Build ``src`` with sphinx.testing's ``make_app``; the app and what it read and wrote."""
+    app = make_app("html", srcdir=src, **kwargs)
+    rec = Recorder(app)
+    app.build()
+    app.cleanup()  # forget global docutils registrations before the next app of this test
+    return app, rec
+
+
 def warnings(app) -> list[str]:
     """The warning lines of a build, without ANSI colours."""
     text = re.sub(r"\x1b\[[0-9;]*m", "", app.warning.getvalue())

@@ -62,19 +62,19 @@ def test_report_of_one_commit_compares_and_names_commit_and_date():
 
 def test_report_refuses_cases_of_different_commits():
     results = _results(_case(100, 11.0), _case(1000, 101.0, commit=COMMIT_B))
-    with pytest.raises(report.MixedResults, match="different sources"):
+    with pytest.raises(report.MixedResultsError, match="different sources"):
         report.render(results)
 
 
 def test_report_refuses_cases_of_different_source_digests():
     results = _results(_case(100, 11.0), _case(1000, 101.0, digest="d2"))
-    with pytest.raises(report.MixedResults):
+    with pytest.raises(report.MixedResultsError):
         report.render(results)
 
 
 def test_report_refuses_merged_runs():
     results = {**_results(_case(100, 11.0)), "merged_from": ["2025-12-31 09:00 UTC"]}
-    with pytest.raises(report.MixedResults, match="runs"):
+    with pytest.raises(report.MixedResultsError, match="runs"):
         report.render(results)
 
 
@@ -229,5 +229,5 @@ def test_merge_of_the_same_commit_keeps_the_old_cases(stubbed, tmp_path):
     results = json.loads(out.read_text(encoding="utf8"))
     assert sorted((c["n"], c["m"]) for c in results["cases"]) == [(10, 5), (500, 7)]
     assert {c["commit"] for c in results["cases"]} == {COMMIT_A}
-    with pytest.raises(report.MixedResults):  # two runs: rendered only when asked to
+    with pytest.raises(report.MixedResultsError):  # two runs: rendered only when asked to
         report.render(results)

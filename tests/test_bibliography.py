@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from conftest import copy_root
-from helpers import html, touch, warnings
+from helpers import build, html, touch, warnings
 
 #: The al-folio corpus has an @article without a journal: sphinxcontrib-bibtex says so.
 CORPUS_WARNING = "missing journal in einstein1905electrodynamics [bibtex.missing_field]"
@@ -13,15 +13,6 @@ CORPUS_WARNING = "missing journal in einstein1905electrodynamics [bibtex.missing
 @pytest.fixture
 def src(rootdir, tmp_path):
     return copy_root(rootdir, "kb-bib", tmp_path)
-
-
-def build(make_app, src, **kwargs):
-    app = make_app("html", srcdir=src, **kwargs)
-    written: set[str] = set()
-    app.connect("doctree-resolved", lambda app, doctree, doc: written.add(doc))
-    app.build()
-    app.cleanup()
-    return app, written
 
 
 def keys(soup, scope=".kb-pubs"):
@@ -148,7 +139,8 @@ def test_new_citation_updates_references_page_incrementally(make_app, src):
     touch(alpha, alpha.read_text(encoding="utf8").replace(
         "papers: [ada2024vision, einstein1950meaning]",
         "papers: [ada2024vision, einstein1950meaning, visionary2022]"))
-    app, written = build(make_app, src)
+    app, rec = build(make_app, src)
+    written = rec.written
     assert "references" in written  # sphinxcontrib-bibtex alone leaves it stale
     href = html(app.outdir, "projects/alpha.html").select("#papers li a")[2]["href"]
     assert html(app.outdir, "references.html").select_one(f"#{href.split('#')[1]}")
@@ -167,7 +159,8 @@ def test_new_bib_entry_updates_lists_incrementally(make_app, src):
     touch(lab, lab.read_text(encoding="utf8")
            + "\n@misc{fresh2025, title = {Fresh}, author = {Ada Lovelace}, year = {2025},"
              " keywords = {vision}}\n")
-    app, written = build(make_app, src)
+    app, rec = build(make_app, src)
+    written = rec.written
     assert keys(html(app.outdir, "research/vision.html")) == ["fresh2025", "ada2024vision"]
     assert keys(html(app.outdir, "publications.html"))[0] == "fresh2025"
     assert "fresh2025" in keys(html(app.outdir, "people/ada.html"))
@@ -179,7 +172,8 @@ def test_editing_one_bib_entry_rewrites_only_pages_showing_it(make_app, src):
     build(make_app, src, freshenv=True)
     lab = src / "refs/lab.bib"
     touch(lab, lab.read_text(encoding="utf8").replace("Computer Things", "Computer Stuff"))
-    app, written = build(make_app, src)
+    app, rec = build(make_app, src)
+    written = rec.written
     # ada2023cv shows on the publications page and Ada's page; the references page is re-read
     # by sphinxcontrib-bibtex (it depends on the .bib files), and so its toctree parent rewritten
     assert written == {"publications", "people/ada", "references", "index"}

@@ -11,13 +11,14 @@ from pathlib import Path
 
 import pytest
 import yaml
-from labkb.cff import schema_problems
-from labkb.cli import main
-from labkb.hf import MAPPED, import_card
-from labkb.loader import load_yaml
-from labkb.problems import Problem
-from labkb.scaffold import modeline, schema_text
-from labkb.schema import KINDS, Model, json_schema, validate
+from labkb.cli.commands import main
+from labkb.cli.scaffold import modeline, schema_text
+from labkb.core.hfcard import MAPPED
+from labkb.core.loader import load_yaml
+from labkb.core.problems import Problem
+from labkb.core.schema import KINDS, Model, json_schema, validate
+from labkb.importers.hf import import_card
+from labkb.outputs.cff import schema_problems
 
 REPO = Path(__file__).resolve().parent.parent
 COMMANDS = ("check", "schema", "new", "import-hf", "export-hf", "cff")
@@ -89,7 +90,7 @@ def test_unknown_command_is_a_usage_error(capsys):
 
 
 def test_the_cli_does_not_import_huggingface_hub():
-    code = ("import sys, labkb.cli, labkb.hf, labkb.cff, labkb.scaffold; "
+    code = ("import sys, labkb.cli.commands, labkb.importers.hf, labkb.outputs.cff, labkb.cli.scaffold; "
             "sys.exit('huggingface_hub' in sys.modules)")
     assert subprocess.run([sys.executable, "-c", code], cwd=REPO).returncode == 0
 
@@ -99,7 +100,7 @@ def test_the_cli_does_not_import_huggingface_hub():
 
 def test_check_real_site_reads_each_entry_once(capsys, monkeypatch):
     """Counts, not seconds (speed is the benchmark's): every entry file is parsed once."""
-    from labkb import check
+    from labkb.cli import check
 
     parsed: list[str] = []
     real = check.load_yaml
@@ -139,7 +140,8 @@ def test_check_passes_bib_files_to_bibcheck(docs, capsys, monkeypatch):
         seen.append(list(paths))
         return [Problem(str(paths[-1]), 1, "a", "duplicate key (first in a.bib:1)", "bib")]
 
-    monkeypatch.setitem(sys.modules, "labkb.bibcheck", types.SimpleNamespace(check_bibfiles=check_bibfiles))
+    monkeypatch.setitem(sys.modules, "labkb.core.bibcheck",
+                        types.SimpleNamespace(check_bibfiles=check_bibfiles))
     code, _, err = run(capsys, "check", "--docs", docs)  # no paths: docs/ and refs/*.bib next to it
     assert code == 1
     assert seen == [[refs / "a.bib", refs / "b.bib"]]
@@ -400,7 +402,7 @@ def test_export_hf_real_models_parse_and_round_trip(entry_id, tmp_path, capsys):
     meta = yaml.safe_load(out.split("---\n")[1]) or {}
     assert hub.ModelCardData(**meta).to_dict().get("language") == original.get("language")
     if original.get("model-index"):
-        name, results = model_index_to_eval_results(meta["model-index"])
+        _name, results = model_index_to_eval_results(meta["model-index"])
         assert len(results) == sum(len(r["metrics"]) for m in original["model-index"] for r in m["results"])
         assert card.data.eval_results
     again = import_card(out, "README.md")
@@ -472,7 +474,7 @@ def test_export_hf_errors(docs, capsys):
 
 
 def test_export_hf_bibtex_is_the_sites_without_site_only_fields(docs, capsys):
-    from labkb.bibdata import SITE_ONLY_FIELDS, bibtex
+    from labkb.core.bibdata import SITE_ONLY_FIELDS, bibtex
     from pybtex.database import parse_string
 
     record = ("@article{Ada2024Vision,\n  title = {Seeing Things},\n  author = {Ada Lovelace},\n"
@@ -554,3 +556,47 @@ def test_cff_authors_fall_back_to_organization_then_name(docs, tmp_path, capsys)
 def test_mapped_fields_are_model_fields():
     fields = {info.alias or name for name, info in Model.model_fields.items()}
     assert set(MAPPED) <= fields
+
+
+# -- configuration: the same kb_* values as the build ------------------------------------------------
+
+
+def test_cli_reads_the_layout_from_conf_py_without_running_it(docs, capsys):
+    (docs / "areas").mkdir()
+    (docs / "areas" / "speech.md").write_text("# Speech\n")
+    (docs / "work").mkdir()
+    conf = docs.parent / "conf.py"
+    conf.write_text("import nothing_that_exists  # never run\n"
+                    "kb_entry_dirs = {'work': 'project', 'models': 'model'}\n"
+                    "kb_area_dir = 'areas'\n", encoding="utf8")
+    code, out, err = run(capsys, "new", "project", "tool", "--docs", docs)
+    assert code == 0, err
+    assert Path(out.strip()) == docs / "work" / "tool.yaml"
+    assert "areas: [speech]" in (docs / "work" / "tool.yaml").read_text()
+    assert run(capsys, "check", "--docs", docs)[0] == 0
+    (docs / "work" / "bad.yaml").write_text("name: B\nsummary: s\nareas: [vision]\n")
+    code, _, err = run(capsys, "check", "--docs", docs)
+    assert code == 1 and f"{docs / 'work' / 'bad.yaml'}:3: areas[0]: unknown research area 'vision'" in err
+
+
+def test_cli_reports_a_bad_config_value_as_the_build_does(docs, capsys):
+    conf = docs.parent / "conf.py"
+    conf.write_text("project = 'x'\nkb_max_authors = 0\n", encoding="utf8")
+    code, _, err = run(capsys, "check", "--docs", docs)
+    assert code == 1
+    assert (f"{conf}:2: kb_max_authors = 0: must be a whole number of at least 1; "
+            "using the default 3 [kb.config]") in err
+
+
+def test_cli_reads_tool_labkb_from_pyproject(docs, capsys):
+    from labkb.core.config import KbConfig
+
+    (docs.parent / "pyproject.toml").write_text("[tool.labkb]\npeople_dir = 'team'\n"
+                                                "entry_dirs = {tools = 'project'}\n")
+    config, problems = KbConfig.discover(docs)
+    assert problems == [] and config.people_dir == "team" and dict(config.entry_dirs) == {"tools": "project"}
+    (docs.parent / "pyproject.toml").write_text("[tool.labkb]\narea_dir = '../up'\n")
+    config, problems = KbConfig.discover(docs)
+    assert config.area_dir == "research"
+    assert [p.message for p in problems] == [
+        "must be a folder of the sources relative to them, e.g. 'research'"]

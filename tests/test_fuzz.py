@@ -17,12 +17,12 @@ from pathlib import Path
 import pytest
 import yaml
 from bs4 import BeautifulSoup
-from helpers import warnings
+from helpers import in_ci, warnings
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
-from labkb.loader import Loaded, load_yaml
-from labkb.schema import KINDS, Context, validate
-from test_hostile import TerminalSection, in_ci
+from labkb.core.loader import Loaded, load_yaml
+from labkb.core.schema import KINDS, Context, validate
+from test_hostile import TerminalSection
 
 settings.register_profile("ci", max_examples=1000, deadline=None, database=None,
                           suppress_health_check=[HealthCheck.too_slow])
@@ -102,8 +102,8 @@ def test_load_arbitrary_text(text):
 
 
 #: YAML's own syntax characters, so that random texts reach past the first token more often.
-YAMLISH = st.text(alphabet=st.sampled_from(list("abc: -[]{},&*!|>'\"#%@`?\n\t \r\ufeff\\0.") +
-                                           ["\u2028", "\x85", "é", "多"]), max_size=200)
+YAMLISH = st.text(alphabet=st.sampled_from([*"abc: -[]{},&*!|>'\"#%@`?\n\t \r\ufeff\\0.",
+                                            "\u2028", "\x85", "é", "多"]), max_size=200)
 
 
 @given(YAMLISH)

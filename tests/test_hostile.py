@@ -11,7 +11,6 @@ fragments. ``tests/browser/test_injection.py`` opens the same build in chromium.
 
 from __future__ import annotations
 
-import os
 import re
 import tracemalloc
 from dataclasses import dataclass
@@ -21,13 +20,9 @@ import pytest
 import yaml
 from bs4 import BeautifulSoup
 from conftest import copy_root
-from helpers import html, warnings
-from labkb.loader import load_yaml
-from labkb.schema import validate
-
-
-def in_ci() -> bool:
-    return os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
+from helpers import html, site_pages, warnings
+from labkb.core.loader import load_yaml
+from labkb.core.schema import validate
 
 
 class TerminalSection:
@@ -244,7 +239,7 @@ def test_no_other_warning_and_no_traceback(corpus_build):
 
 
 def test_everything_else_still_builds(corpus_build):
-    src, out, _, _ = corpus_build
+    _src, out, _, _ = corpus_build
     built = {Path(n).stem for n, _, _, ok in CORPUS if ok}
     home = html(out, "index.html")
     cards = {c["data-kb-id"] for c in home.select(".kb-grid .kb-card-col")}
@@ -296,7 +291,7 @@ def kb_problems_of_build(src: Path, found: list[str]) -> set[tuple[str, int, str
 def kb_problems_of_check(src: Path, bibfiles: list[str], capsys) -> set[tuple[str, int, str]]:
     """(file, line, subtype) of ``labkb check`` on the same tree, given the build's .bib files in
     its order (the CLI cannot read conf.py: the first definition of a key depends on it)."""
-    from labkb.cli import main
+    from labkb.cli.commands import main
 
     capsys.readouterr()
     main(["check", "--docs", str(src), str(src), *(str(src / b) for b in bibfiles)])
@@ -321,7 +316,7 @@ def test_check_reports_what_the_build_reports_on_the_corpus(corpus_build, capsys
 def test_alias_bomb_is_refused_before_composing_in_bounded_memory(monkeypatch):
     """A billion-laughs document is refused from the event stream: the composer never runs, and
     memory stays < 50 MB (expanding it would take 9**9 strings). Speed is the benchmark's job."""
-    from labkb import loader
+    from labkb.core import loader
 
     composed: list[int] = []
     real = loader._Loader.get_single_node
@@ -586,10 +581,6 @@ def safe_url(value: str) -> bool:
     """http(s), relative, or a fragment (browsers ignore spaces and controls in a scheme)."""
     match = re.match(r"^([a-zA-Z][a-zA-Z0-9+.-]*):", re.sub(r"[\x00-\x20\x7f]+", "", value))
     return match is None or match.group(1).lower() in ("http", "https")
-
-
-def site_pages(out: Path) -> list[Path]:
-    return sorted(p for p in out.rglob("*.html") if p.relative_to(out).parts[0] != "_static")
 
 
 #: The inline scripts the theme writes (alabaster's search box).

@@ -6,27 +6,7 @@ import re
 
 import pytest
 from conftest import copy_root
-from helpers import card_names, html, touch, warnings
-
-
-class Recorder:
-    """Which documents a build read and wrote."""
-
-    def __init__(self, app):
-        self.read: set[str] = set()
-        self.written: set[str] = set()
-        app.connect("env-before-read-docs", lambda app, env, docs: self.read.update(docs))
-        app.connect("doctree-resolved", lambda app, doctree, doc: self.written.add(doc))
-
-
-def build(make_app, src, **kwargs):
-    app = make_app("html", srcdir=src, **kwargs)
-    rec = Recorder(app)
-    app.build()
-    app.cleanup()  # forget global docutils registrations before the next app of this test
-    return app, rec
-
-
+from helpers import build, card_names, html, touch, warnings
 
 
 @pytest.fixture
@@ -100,7 +80,7 @@ def test_parallel_build_matches_serial(make_app, rootdir, tmp_path):
             (src / f"projects/p{i:02d}.yaml").write_text(
                 f"name: P{i:02d}\nsummary: Entry {i}.\nareas: [{area}]\nyear: {2000 + i}\n"
                 f"related: [alpha]\n", encoding="utf8")
-        app, rec = build(make_app, src, freshenv=True, parallel=jobs)
+        app, _rec = build(make_app, src, freshenv=True, parallel=jobs)
         assert warnings(app) == []
         pages[jobs] = _pages(app.outdir)
     assert pages[1].keys() == pages[2].keys()

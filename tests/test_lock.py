@@ -52,7 +52,7 @@ def declared(extra: str) -> list[Requirement]:
 
 @pytest.mark.parametrize("extra", sorted(LOCKS))
 def test_lock_and_pyproject_name_the_same_dependencies(extra):
-    pins, direct = parse_lock(LOCKS[extra].read_text(encoding="utf-8"))
+    _pins, direct = parse_lock(LOCKS[extra].read_text(encoding="utf-8"))
     wanted = {canonicalize_name(r.name) for r in declared(extra)}
     assert wanted - direct == set(), "in pyproject.toml but not locked as its own: run `make lock`"
     assert direct - wanted == set(), "locked as pyproject's but no longer in it: run `make lock`"

@@ -9,8 +9,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from labkb.cli import main
-from labkb.schema import markdown_table
+from labkb.cli.commands import main
+from labkb.core.schema_docs import markdown_table
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -71,3 +71,10 @@ def test_make_test_says_when_the_browser_tests_were_skipped(tmp_path):
     assert "NOT A FULL RUN" in tail[0], proc.stdout[-2000:]
     assert re.search(r"\d+ browser tests were skipped .*apt-get install chromium", tail[1]), tail
     assert re.search(r"\d+ skipped", tail[2]), tail
+
+
+def test_mypy_clean():
+    """Strict on the core, the outputs, the importers and the CLI; checked bodies elsewhere
+    (the settings are pyproject's ``[tool.mypy]``)."""
+    proc = subprocess.run([sys.executable, "-m", "mypy"], cwd=REPO, capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stdout + proc.stderr

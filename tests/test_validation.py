@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 from conftest import copy_root
 from helpers import card_names, html, warnings
-from labkb.loader import load_yaml
-from labkb.schema import Context, json_schema, validate
+from labkb.core.loader import load_yaml
+from labkb.core.schema import Context, json_schema, validate
 
 BROKEN = {
     "projects/syntax.yaml": "name: Syntax\nsummary: [unclosed\nareas: [vision]\n",
@@ -212,7 +212,7 @@ def test_deep_nesting_gives_labkbs_warning_whichever_scanner(monkeypatch, scanne
     """PyYAML >= 6.0.4's libyaml stops at ~1,000 levels before delivering events; older libyaml and
     the pure-Python scanner do not. labkb's own limit must speak first under every one of them."""
     import yaml
-    from labkb import loader
+    from labkb.core import loader
 
     if scanner == "pure":
         monkeypatch.setattr(loader, "_Loader", yaml.SafeLoader)
@@ -227,7 +227,7 @@ def test_libyamls_nesting_error_is_turned_into_labkbs(monkeypatch):
     """Simulate libyaml's limit on any PyYAML: the scan of the whole text fails with its
     message, and the warning is still labkb's, at labkb's depth."""
     import yaml
-    from labkb import loader
+    from labkb.core import loader
 
     real = loader._scan_events
     text = "name: x\ntags:\n" + "".join("  " * i + "- \n" for i in range(1, 40))
@@ -269,7 +269,7 @@ BAD_CONFIG = [
                          ids=[f"{n}={v!r}" for n, v, _ in BAD_CONFIG])
 def test_each_bad_config_value_is_one_clear_warning_and_the_default(make_app, rootdir, tmp_path,
                                                                      name, value, message):
-    from labkb.config import OPTIONS
+    from labkb.core.config import OPTIONS
 
     src = copy_root(rootdir, "kb", tmp_path)
     conf = src / "conf.py"
@@ -284,7 +284,7 @@ def test_each_bad_config_value_is_one_clear_warning_and_the_default(make_app, ro
 
 
 def test_every_kb_option_is_validated():
-    from labkb.config import OPTIONS
+    from labkb.core.config import OPTIONS
 
     assert {name for name, _, _ in BAD_CONFIG} == set(OPTIONS)
 

@@ -14,7 +14,6 @@ from __future__ import annotations
 import contextlib
 import functools
 import http.server
-import os
 import re
 import shutil
 import threading
@@ -23,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+from helpers import in_ci
 
 CHROMIUM_ARGS = [
     "--headless",
@@ -50,10 +50,6 @@ PLACEHOLDER_SVG = '<svg xmlns="http://www.w3.org/2000/svg" width="80" height="20
 
 # Lines printed in the terminal summary (pages checked, accessibility counts), whatever -s says.
 REPORT: list[str] = []
-
-
-def in_ci() -> bool:
-    return os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
 
 
 def unavailable(reason: str) -> None:
@@ -108,7 +104,7 @@ def browser(chromium_path: str) -> Iterator:
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
     timeout = 10  # seconds per connection: a stuck client cannot hold a thread forever
 
-    def log_message(self, format: str, *args) -> None:  # noqa: A002 (stdlib signature)
+    def log_message(self, format: str, *args) -> None:
         pass
 
 

@@ -16,7 +16,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from test_hostile import PAYLOADS, URL_PAYLOADS, HostileSite, build_hostile, site_pages
+from helpers import site_pages
+from test_hostile import PAYLOADS, URL_PAYLOADS, HostileSite, build_hostile
 
 from .conftest import REPORT, serve
 

@@ -4,17 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from helpers import site_pages
+
 from .conftest import REPORT
 
 
-def site_pages(site: Path) -> list[str]:
-    """Every HTML page, as a URL path; _static/ holds theme template fragments, not pages."""
-    return sorted(p.relative_to(site).as_posix() for p in site.rglob("*.html")
-                  if p.relative_to(site).parts[0] != "_static")
-
-
 def test_every_page_loads_cleanly(site: Path, new_page) -> None:
-    pages = site_pages(site)
+    pages = [p.relative_to(site).as_posix() for p in site_pages(site)]
     assert len(pages) > 50, pages
     watched = new_page()
     failures: dict[str, list[str]] = {}

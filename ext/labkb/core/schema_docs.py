@@ -1,0 +1,40 @@
+"""The README's field table, generated from the schema (a test keeps the README equal to it)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from labkb.core.schema import Model, field_name, json_schema
+
+
+def markdown_table() -> str:
+    """The fields of every kind as a Markdown table, generated for the README."""
+    rows = ["| field | kinds | type | required | description |", "|---|---|---|---|---|"]
+    project = json_schema("project")
+    model = json_schema("model")
+    for name, spec in model["properties"].items():
+        kinds = "project, model" if name in project["properties"] else "model"
+        required = "yes" if name in model.get("required", []) else ""
+        rows.append(f"| `{name}` | {kinds} | {_type_of(spec, model)} | {required} | "
+                    f"{_describe(name)} |")
+    return "\n".join(rows)
+
+
+def _type_of(spec: dict[str, Any], root: dict[str, Any]) -> str:
+    if "anyOf" in spec:
+        kinds = [_type_of(s, root) for s in spec["anyOf"] if s.get("type") != "null"]
+        return " or ".join(kinds)
+    if "$ref" in spec:
+        return "mapping (" + str(spec["$ref"]).rsplit("/", 1)[-1] + ")"
+    if spec.get("type") == "array":
+        return "list of " + _type_of(spec.get("items", {}), root)
+    if "enum" in spec:
+        return "one of " + ", ".join(str(v) for v in spec["enum"])
+    if spec.get("format") == "date":
+        return "date"
+    return str(spec.get("type", "any"))
+
+
+def _describe(name: str) -> str:
+    info = Model.model_fields.get(field_name(Model, name))
+    return (info.description or "") if info is not None else ""

@@ -1,0 +1,121 @@
+"""Machine-readable knowledge: ``knowledge.json`` and its JSON Schema, ``sitemap.xml`` and schema.org
+JSON-LD, built from the core's records. Files are written only when their content changed, so a
+no-op build touches nothing and two builds of one commit are byte-identical."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+from xml.sax.saxutils import escape
+
+from labkb.core import bibdata
+from labkb.core.schema import SCHEMA_VERSION, json_schema
+
+EXPORT = "knowledge.json"
+EXPORT_SCHEMA = "knowledge.schema.json"
+#: How the JSON files are written: readable, stable, non-ASCII kept.
+JSON_DUMP: dict[str, Any] = {"ensure_ascii": False, "indent": 1, "sort_keys": False}
+
+
+def write_if_changed(path: Path, text: str) -> None:
+    if not path.exists() or path.read_text(encoding="utf8") != text:
+        path.write_text(text, encoding="utf8")
+
+
+def publication_record(key: str, entry: Any) -> dict[str, Any]:
+    """One .bib record (a pybtex entry) as the export shows it."""
+    record: dict[str, Any] = {"key": key, "type": entry.type,
+                              "title": bibdata.field(entry, "title"),
+                              "authors": bibdata.authors(entry)}
+    if bibdata.year(entry):
+        record["year"] = bibdata.year(entry)
+    for name, value in (("venue", bibdata.venue(entry)), ("abstract",
+                                                          bibdata.field(entry, "abstract"))):
+        if value:
+            record[name] = value
+    if bibdata.keywords(entry):
+        record["areas"] = bibdata.keywords(entry)
+    links = dict((label.lower(), url) for label, url in bibdata.links(entry))
+    if links:
+        record["links"] = links
+    return record
+
+
+def knowledge(entries: list[dict[str, Any]], publications: list[dict[str, Any]]) -> dict[str, Any]:
+    """The whole export: entries (their data plus id, kind, url) and publications."""
+    return {"schema_version": SCHEMA_VERSION, "entries": entries, "publications": publications}
+
+
+def knowledge_schema() -> dict[str, Any]:
+    """The JSON Schema of ``knowledge.json``: entries are the entry schema plus id, kind, url."""
+    entry = json_schema("model")
+    defs = entry.pop("$defs", {})
+    entry["properties"] = {"id": {"type": "string"}, "kind": {"enum": ["project", "model"]},
+                           "url": {"type": "string"}, **entry["properties"]}
+    entry["required"] = ["id", "kind", "url", *entry.get("required", [])]
+    for key in ("$schema", "$id", "title"):
+        entry.pop(key, None)
+    publication = {
+        "type": "object", "required": ["key", "type", "title", "authors"],
+        "properties": {"key": {"type": "string"}, "type": {"type": "string"},
+                       "title": {"type": "string"},
+                       "authors": {"type": "array", "items": {"type": "string"}},
+                       "year": {"type": "integer"}, "venue": {"type": "string"},
+                       "abstract": {"type": "string"},
+                       "areas": {"type": "array", "items": {"type": "string"}},
+                       "links": {"type": "object", "additionalProperties": {"type": "string"}}},
+        "additionalProperties": False,
+    }
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": "labkb knowledge export", "type": "object",
+        "required": ["schema_version", "entries", "publications"],
+        "properties": {"schema_version": {"const": SCHEMA_VERSION},
+                       "entries": {"type": "array", "items": entry},
+                       "publications": {"type": "array", "items": publication}},
+        "additionalProperties": False, "$defs": defs,
+    }
+
+
+def sitemap(urls: list[str]) -> str:
+    lines = ['<?xml version="1.0" encoding="UTF-8"?>',
+             '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
+    lines += [f"  <url><loc>{escape(url)}</loc></url>" for url in urls]
+    lines.append("</urlset>")
+    return "\n".join(lines) + "\n"
+
+
+def json_ld_script(data: dict[str, Any]) -> str:
+    text = json.dumps(data, ensure_ascii=False, sort_keys=True)
+    # nothing from the data may close the script element
+    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return f'<script type="application/ld+json">{text}</script>\n'
+
+
+def entry_json_ld(entry: dict[str, Any], url: str, citations: list[dict[str, Any]] | None
+                  ) -> dict[str, Any]:
+    """schema.org data of an entry page."""
+    data: dict[str, Any] = {"@context": "https://schema.org", "@type": "SoftwareSourceCode",
+                            "name": entry["name"], "description": entry["summary"],
+                            "url": url, "keywords": entry.get("tags", [])}
+    links = entry.get("links", {})
+    if links.get("code") or entry.get("github"):
+        data["codeRepository"] = links.get("code") or f"https://github.com/{entry['github']}"
+    if entry.get("organization"):
+        data["creator"] = {"@type": "Organization", "name": entry["organization"]}
+    if entry.get("license"):
+        data["license"] = entry["license"]
+    if citations is not None:
+        data["citation"] = citations
+    return data
+
+
+def article_json_ld(entry: Any) -> dict[str, Any]:
+    """schema.org data of a .bib record (a pybtex entry) an entry cites."""
+    article: dict[str, Any] = {"@type": "ScholarlyArticle", "name": bibdata.field(entry, "title"),
+                               "author": [{"@type": "Person", "name": a}
+                                          for a in bibdata.authors(entry) if a != "others"]}
+    if bibdata.year(entry):
+        article["datePublished"] = str(bibdata.year(entry))
+    return article

@@ -1,0 +1,89 @@
+"""Cards and grids of entries, built at write time from the ``kb`` domain's records."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from docutils import nodes
+from sphinx.builders import Builder
+from sphinx.errors import NoUri
+from sphinx_design.shared import PassthroughTextElement, create_component
+
+from labkb.sphinxext.badges import KIND_COLOURS, badge, paragraph
+from labkb.sphinxext.nodes import kb_div
+
+#: How many tags a card shows (the page shows all).
+CARD_TAGS = 4
+
+
+def entry_uri(builder: Builder, fromdocname: str, record: dict[str, Any]) -> str | None:
+    try:
+        return builder.get_relative_uri(fromdocname, record["docname"])
+    except NoUri:
+        return None
+
+
+def filter_data(record: dict[str, Any]) -> dict[str, str]:
+    """What the filter bar matches on, as ``data-kb-*`` attributes (escaped by the writer)."""
+    data = record["data"]
+    return {
+        "id": record["id"],
+        "kind": record["kind"],
+        "areas": " ".join(data.get("areas", [])),
+        "tags": "|".join(data.get("tags", [])),
+        "status": data.get("status", ""),
+        "year": str(data.get("year", "")),
+        "text": " ".join(filter(None, [data["name"], data.get("name_zh", ""), data["summary"]])),
+    }
+
+
+def card(builder: Builder, fromdocname: str, record: dict[str, Any]) -> nodes.container:
+    """One card: name, kind and year badges, summary, tags; the whole card links to the page."""
+    data = record["data"]
+    title = paragraph(nodes.Text(data["name"]), classes=["sd-card-title", "sd-font-weight-bold",
+                                                         "kb-card-title"])
+    if data.get("name_zh"):
+        title += nodes.inline("", f" {data['name_zh']}", classes=["kb-name-zh"])
+    meta = [badge(record["kind"], KIND_COLOURS.get(record["kind"], "secondary"))]
+    if data.get("year"):
+        meta.append(badge(str(data["year"]), "secondary", outline=True))
+    if data.get("status"):
+        meta.append(badge(data["status"], "info", outline=True))
+    body = create_component("card-body", ["sd-card-body"], children=[
+        title,
+        paragraph(*meta, classes=["kb-card-meta"]),
+        paragraph(nodes.Text(data["summary"]), classes=["sd-card-text", "kb-card-summary"]),
+    ])
+    tags = data.get("tags", [])[:CARD_TAGS]
+    if tags:
+        body += paragraph(*(badge(t, "secondary", outline=True, extra=("kb-tag",)) for t in tags),
+                          classes=["kb-card-tags"])
+    node = create_component("card", ["sd-card", "sd-sphinx-override", "sd-w-100", "sd-shadow-sm",
+                                     "sd-card-hover", "kb-card"], children=[body])
+    uri = entry_uri(builder, fromdocname, record)
+    if uri is not None:
+        link = nodes.reference("", "", refuri=uri, internal=True,
+                               classes=["sd-stretched-link", "sd-hide-link-text"])
+        link += nodes.inline("", data["name"])
+        node += PassthroughTextElement("", "", link)
+    return node
+
+
+def grid(builder: Builder, fromdocname: str, records: list[dict[str, Any]],
+         columns: list[int]) -> nodes.Element:
+    """A responsive sphinx-design grid of cards, or a note when nothing matches."""
+    if not records:
+        return nodes.paragraph("", "No entries yet.", classes=["kb-empty"])
+    # sphinx-design has no -xs- column classes: the first count is the unprefixed default
+    row_classes = ["sd-row", "sd-g-3", "sd-g-xs-3", "sd-g-sm-3", "sd-g-md-3", "sd-g-lg-3",
+                   f"sd-row-cols-{columns[0]}"]
+    for size, count in zip(("sm", "md", "lg"), columns[1:], strict=False):
+        row_classes.append(f"sd-row-cols-{size}-{count}")
+    row = create_component("grid-row", row_classes)
+    for record in records:
+        col = kb_div("", classes=["sd-col", "sd-d-flex-row", "kb-card-col"],
+                          data=filter_data(record))
+        col += card(builder, fromdocname, record)
+        row += col
+    return create_component("grid-container", ["sd-container-fluid", "sd-sphinx-override",
+                                               "sd-mb-4", "kb-grid"], children=[row])

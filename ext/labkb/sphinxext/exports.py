@@ -1,0 +1,91 @@
+"""The exports of an HTML build (``knowledge.json`` and its schema, ``sitemap.xml``, JSON-LD in
+entry and person pages), gathered from the build and written by :mod:`labkb.outputs.knowledge`."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from sphinx.application import Sphinx
+
+from labkb.outputs.knowledge import (
+    EXPORT,
+    EXPORT_SCHEMA,
+    JSON_DUMP,
+    article_json_ld,
+    entry_json_ld,
+    json_ld_script,
+    knowledge,
+    knowledge_schema,
+    publication_record,
+    sitemap,
+    write_if_changed,
+)
+from labkb.sphinxext.domain import cite_domain, kb_domain
+from labkb.sphinxext.state import build_state
+
+
+def _url(app: Sphinx, docname: str) -> str:
+    base = app.config.html_baseurl.rstrip("/")
+    target = app.builder.get_target_uri(docname)
+    return f"{base}/{target}" if base else target
+
+
+def publications(app: Sphinx) -> list[dict[str, Any]]:
+    if "cite" not in app.env.domains:
+        return []
+    records = cite_domain(app.env).bibdata.data.entries
+    out = [publication_record(key, entry) for key, entry in records.items()]
+    return sorted(out, key=lambda r: r["key"].casefold())
+
+
+def write_exports(app: Sphinx, exception: Exception | None) -> None:
+    """``build-finished``: the JSON export, its schema and the sitemap (HTML builders only)."""
+    if exception is not None or app.builder.format != "html" or not hasattr(app.builder,
+                                                                             "get_target_uri"):
+        return
+    out = Path(app.outdir)
+    state = build_state(app)
+    if not (state.wrote or kb_domain(app.env).data.get("changed", True)) \
+            and (out / EXPORT).exists():
+        return  # nothing read or written, no .bib change: the files of last time are right
+    domain = kb_domain(app.env)
+    entries = [{"id": r["id"], "kind": r["kind"], "url": _url(app, r["docname"]), **r["data"]}
+               for r in sorted(domain.entries(), key=lambda r: r["id"])]
+    write_if_changed(out / EXPORT, json.dumps(knowledge(entries, publications(app)), **JSON_DUMP)
+                     + "\n")
+    write_if_changed(out / EXPORT_SCHEMA, json.dumps(knowledge_schema(), **JSON_DUMP) + "\n")
+    if app.config.html_baseurl:
+        write_if_changed(out / "sitemap.xml",
+                         sitemap([_url(app, d) for d in sorted(app.env.found_docs)]))
+
+
+def note_write(app: Sphinx, doctree: Any, docname: str) -> None:
+    """``doctree-resolved``: this build writes pages (a config change may rewrite them all)."""
+    build_state(app).wrote = True
+
+
+def add_json_ld(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any],
+                doctree: Any) -> None:
+    """``html-page-context``: schema.org data for entry pages and person pages."""
+    domain = kb_domain(app.env)
+    record = domain.data["docs"].get(pagename)
+    data: dict[str, Any] | None = None
+    if record and record.get("data"):
+        entry = record["data"]
+        cites = [_article(app, k) for k in entry.get("papers", [])]
+        data = entry_json_ld(entry, _url(app, pagename),
+                             [c for c in cites if c] if cites else None)
+    elif pagename.startswith(app.config.kb_people_dir + "/") and not pagename.endswith("/index"):
+        data = {"@context": "https://schema.org", "@type": "Person",
+                "name": context.get("title", ""), "url": _url(app, pagename)}
+    if data is not None:
+        context["metatags"] = context.get("metatags", "") + json_ld_script(data)
+
+
+def _article(app: Sphinx, key: str) -> dict[str, Any] | None:
+    if "cite" not in app.env.domains:
+        return None
+    entry = cite_domain(app.env).bibdata.data.entries.get(key)
+    return None if entry is None else article_json_ld(entry)
