@@ -122,15 +122,70 @@ def test_moss_vl_source_is_identified(site):
         assert phrase in area, phrase
 
 
+LAB_AREAS = AREAS[:8]
+#: Entries and papers from the paper-aggregator profile (seed 002): no seed links them to the lab.
+PROFILE_NAMES = {"Qwen", "Qwen2", "Qwen2.5", "Qwen3", "M6", "OFA", "C4", "Maestro", "Chinese CLIP",
+                 "TBCNN-pair", "SAGE", "SlimQwen", "OFASys"}
+
+
 def test_area_pages_show_their_entries(site):
     counts = {}
     for area in AREAS:
         soup = html(site, f"research/{area}.html")
-        assert soup.select("div.kb-grid, p.kb-empty"), area
-        counts[area] = len(card_names(soup))
-    # every area the seeds give entries for shows them; the seeds name none for interpretability
-    assert all(n > 0 for a, n in counts.items() if a != "mechanistic-interpretability"), counts
+        section = soup.select_one("section#projects-and-models")
+        if area == "mechanistic-interpretability":  # the home page names no project for it
+            assert "names no example project" in section.get_text(), area
+            continue
+        assert section.select("div.kb-grid"), area
+        counts[area] = len(card_names(section))
+    assert all(n > 0 for n in counts.values()), counts
     assert "MOSS-VL" in card_names(html(site, "research/multimodal-large-models.html"))
+
+
+def test_profile_works_are_not_presented_as_lab_or_research_page_work(site):
+    for area in AREAS:
+        soup = html(site, f"research/{area}.html")
+        own = soup.select_one("section#projects-and-models")
+        assert not PROFILE_NAMES & set(card_names(own)), area
+        assert not own.select(".kb-pub"), area  # no profile paper among the area's own works
+        related = soup.select_one("section#related-work-from-the-rui-men-profile")
+        if area == "embodied-intelligence":  # nothing of the profile is filed under it
+            assert related is None
+            continue
+        assert related is not None, area
+        text = related.get_text(" ", strip=True)
+        assert "paper-aggregator profile of" in text and "Rui Men" in text, area
+        assert "not" in text.split(".")[0], area
+        keys = {p["data-kb-key"] for p in related.select(".kb-pub")}
+        assert keys, area  # every area has profile papers filed under it by topic
+    lab = html(site, "research/pretraining-post-training.html")
+    related = lab.select_one("section#related-work-from-the-rui-men-profile")
+    assert {"Qwen", "Qwen2", "Qwen3"} <= set(card_names(related))
+    assert "not** presented" not in related.get_text()  # markup rendered
+    assert "presented by any source as OpenMoss Lab work" in related.get_text(" ", strip=True)
+
+
+def test_research_page_evidence_links(site):
+    """The research page's leaderboard badges, the DiT repository, Win's and DTC123's papers."""
+    hrefs = set()
+    for area in ("efficiency-optimization", "learning-frameworks", "network-architecture-design"):
+        hrefs |= {a["href"] for a in html(site, f"research/{area}.html").select("a[href]")}
+    for href in ("https://paperswithcode.com/badge/masked-diffusion-transformer-is-a-strong/"
+                 "image-generation-on-imagenet-256x256",
+                 "https://paperswithcode.com/badge/metaformer-baselines-for-vision/"
+                 "domain-generalization-on-imagenet-c",
+                 "https://github.com/facebookresearch/DiT",
+                 "https://github.com/yxymessi/DTC123/blob/main/DTC_CVPR.pdf"):
+        assert href in hrefs, href
+    text = html(site, "research/efficiency-optimization.html").get_text(" ", strip=True)
+    assert "../assets/pdf/2024-JMLR-win.pdf" in text and "inferred, not stated" in text
+    for entry, href in (("projects/mdt.html", "https://github.com/facebookresearch/DiT"),
+                        ("projects/metaformer.html", "https://paperswithcode.com/badge/"
+                         "metaformer-baselines-for-vision/domain-generalization-on-imagenet-c")):
+        assert href in {a["href"] for a in html(site, entry).select("a[href]")}, entry
+    # the quotation keeps the page's own word
+    assert "new recording accuracy" in html(site, "research/network-architecture-design.html"
+                                            ).get_text(" ", strip=True)
 
 
 def test_every_entry_has_a_page(site):
