@@ -57,12 +57,41 @@ def test_dropdowns_hold_the_representative_works(site):
     assert adan.get_text() == "Adan"
 
 
+def _plain(text: str) -> str:
+    """Page text with Sphinx's smart quotes made straight again."""
+    text = " ".join(text.split())
+    return text.replace("\u2019", "'").replace("\u201c", '"').replace("\u201d", '"')
+
+
 def test_people_pages_show_the_seed_figures(site):
     text = html(site, "people/rui-men.html").get_text(" ", strip=True)
     for figure in ("28", "25,845", "30", "44%", "62"):
         assert figure in text
     assert "Qwen Technical Report" in text
-    assert "panzhous.github.io" in html(site, "people/pan-zhou.html").get_text()
+    pan = _plain(html(site, "people/pan-zhou.html").get_text(" ", strip=True))
+    assert "panzhous.github.io" in pan
+    # the page's author is not named by the page: the name's derivation is stated
+    assert "does not state its author's name" in pan and "inferred from the host" in pan
+    # the research figure is unavailable: its title stands in for it
+    assert '"research image"' in pan and "assets/img/framework.png" in pan
+    # the publication list says what it holds: 33 of the 36 works
+    assert "33 of the 36 works" in pan
+    for work in ("Win", "EditAnything", "DTC123"):
+        assert work in pan
+    assert "The works of the research page" not in pan
+    people = _plain(html(site, "people/index.html").get_text(" ", strip=True))
+    assert "No source states that either researcher is a member of the OpenMoss Lab" in people
+
+
+def test_home_page_keeps_the_seed_wording(site):
+    home = html(site, "index.html")
+    assert home.select_one("h1").get_text(strip=True).startswith("OpenMoss Lab")
+    text = _plain(home.get_text(" ", strip=True))
+    assert "Want to work with us? Check out our join page or explore career opportunities!" in text
+    assert "/join/" in text and "/career/" in text
+    assert "They are not the lab's" in text
+    projects = _plain(html(site, "projects/index.html").get_text(" ", strip=True))
+    assert "C4, Maestro, SAGE, SlimQwen and OFASys" in projects
 
 
 def test_search_index_contains_the_pages(site):
