@@ -305,3 +305,25 @@ def test_research_overview_charts(site):
     assert len(labels) == 2
     assert labels[0].startswith("Entries and papers per research area (84 entries, 63 papers)")
     assert "Multimodal Large Models" in soup.select("#overview svg")[0].get_text()
+
+
+def test_research_page_years_and_untitled_work_are_marked(site):
+    """The research page states no years and calls one work only "This work"."""
+    entries = _bib_entries()
+    pan = {k: e for k, e in entries.items() if e.fields.get("people") == "pan-zhou"}
+    assert len(pan) == 33
+    for key, entry in pan.items():
+        if "year" in entry.fields:  # every year comes from the arXiv id, and says so
+            assert entry.fields["eprint"][:2] == entry.fields["year"][2:], key
+            assert "year from the arXiv id" in entry.fields["note"], key
+        else:
+            assert "eprint" not in entry.fields, key
+    work = entries["sgdadamgeneralization2020"]
+    assert "Network Optimization Theory (SGD vs. ADAM)" not in work.fields["title"]
+    assert work.fields["title"].startswith("{[untitled")
+    page = _plain(html(site, "projects/sgd-adam-generalization.html").get_text(" ", strip=True))
+    assert "SGD vs. ADAM)" not in page and '"This work"' in page
+    adan = _plain(html(site, "projects/adan.html").get_text(" ", strip=True))
+    assert "The year 2022 is taken from the arXiv id 2208.06677" in adan
+    pub = html(site, "publications.html").select_one('.kb-pub[data-kb-key="adan2022"]')
+    assert "year from the arXiv id" in pub.select_one(".kb-pub-venue").get_text()
