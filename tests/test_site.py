@@ -327,3 +327,20 @@ def test_research_page_years_and_untitled_work_are_marked(site):
     assert "The year 2022 is taken from the arXiv id 2208.06677" in adan
     pub = html(site, "publications.html").select_one('.kb-pub[data-kb-key="adan2022"]')
     assert "year from the arXiv id" in pub.select_one(".kb-pub-venue").get_text()
+
+
+def test_profile_entries_say_only_what_the_profile_says(site):
+    qwen2vl = html(site, "models/qwen2-vl.html")
+    variants = [tr.select("td")[0].get_text(strip=True) for tr in qwen2vl.select(
+        ".kb-variants tbody tr")]
+    assert variants == ["2B version", "8B version", "Qwen2-VL-72B"]  # the seed names only 72B
+    ofa = _plain(html(site, "models/ofa.html").select_one("#capabilities").get_text(" ", strip=True))
+    assert "New SOTAs in a series of cross-modal tasks (the paper does not say which)" in ofa
+    assert "Image-text retrieval" not in html(site, "models/chinese-clip.html").get_text()
+    assert "strong closed-source models" in html(site, "models/qwen3-omni.html").get_text(" ")
+    for page in ("models/qwen3-vl.html", "models/ofa.html", "projects/ofasys.html"):
+        tags = {b.get_text(strip=True) for b in html(site, page).select(".kb-badges .sd-badge")}
+        assert "多模态" not in tags, page
+    for page in ("models/chinese-clip.html", "models/m6.html"):
+        assert "language code zh of this entry is inferred" in _plain(
+            html(site, page).get_text(" ", strip=True)), page
