@@ -57,12 +57,41 @@ def test_dropdowns_hold_the_representative_works(site):
     assert adan.get_text() == "Adan"
 
 
+def _plain(text: str) -> str:
+    """Page text with Sphinx's smart quotes made straight again."""
+    text = " ".join(text.split())
+    return text.replace("\u2019", "'").replace("\u201c", '"').replace("\u201d", '"')
+
+
 def test_people_pages_show_the_seed_figures(site):
     text = html(site, "people/rui-men.html").get_text(" ", strip=True)
     for figure in ("28", "25,845", "30", "44%", "62"):
         assert figure in text
     assert "Qwen Technical Report" in text
-    assert "panzhous.github.io" in html(site, "people/pan-zhou.html").get_text()
+    pan = _plain(html(site, "people/pan-zhou.html").get_text(" ", strip=True))
+    assert "panzhous.github.io" in pan
+    # the page's author is not named by the page: the name's derivation is stated
+    assert "does not state its author's name" in pan and "inferred from the host" in pan
+    # the research figure is unavailable: its title stands in for it
+    assert '"research image"' in pan and "assets/img/framework.png" in pan
+    # the publication list says what it holds: 33 of the 36 works
+    assert "33 of the 36 works" in pan
+    for work in ("Win", "EditAnything", "DTC123"):
+        assert work in pan
+    assert "The works of the research page" not in pan
+    people = _plain(html(site, "people/index.html").get_text(" ", strip=True))
+    assert "No source states that either researcher is a member of the OpenMoss Lab" in people
+
+
+def test_home_page_keeps_the_seed_wording(site):
+    home = html(site, "index.html")
+    assert home.select_one("h1").get_text(strip=True).startswith("OpenMoss Lab")
+    text = _plain(home.get_text(" ", strip=True))
+    assert "Want to work with us? Check out our join page or explore career opportunities!" in text
+    assert "/join/" in text and "/career/" in text
+    assert "They are not the lab's" in text
+    projects = _plain(html(site, "projects/index.html").get_text(" ", strip=True))
+    assert "C4, Maestro, SAGE, SlimQwen and OFASys" in projects
 
 
 def test_search_index_contains_the_pages(site):
@@ -81,26 +110,111 @@ def test_moss_vl_model_card(site):
     soup = html(site, "models/moss-vl.html")
     sections = {s["id"] for s in soup.select("section[id]")}
     assert {"model-details", "architecture", "training", "capabilities", "applications",
-            "limitations", "significance", "outlook"} <= sections
+            "significance"} <= sections
+    # the article's challenges and trends concern the ecosystem and the field, not the model:
+    # they are in the description with the article's framing, not the model's own sections
+    assert not {"limitations", "outlook"} & sections
     text = soup.get_text(" ", strip=True)
     for phrase in ("Visual Encoder", "Multimodal Projection Layer", "Language Model Base",
                    "based on open-source general paradigms", "Image Description",
                    "Visual Question Answering", "Image-Text Retrieval", "Visual Reasoning",
-                   "Visual Instruction Following", "Data Bottleneck", "多模态模型", "视觉理解"):
+                   "Visual Instruction Following", "Data Bottleneck", "多模态模型", "视觉理解",
+                   "challenges of the open-source ecosystem", "trends of the field as a whole"):
         assert phrase in text, phrase
     assert len(soup.select("#capabilities dt")) == 5
     assert len(soup.select("#applications dt")) == 5
+    # every training stage keeps the article's hedge
+    stages = soup.select("#training li")
+    assert len(stages) == 3
+    assert all("based on open-source general paradigms" in li.get_text() for li in stages)
+
+
+def test_moss_vl_source_is_identified(site):
+    """The article's title, standfirst, publisher and dates, its history of the field and its
+    whole conclusion."""
+    text = html(site, "models/moss-vl.html").get_text(" ", strip=True)
+    for phrase in ("MOSS-VL: The Core Multimodal Visual Understanding Model in the OpenMOSS "
+                   "Ecosystem", "An in-depth analysis of the technical architecture",
+                   "Zing Forum", "2026-04-08 18:55", "2026-04-08 19:22", "9 min",
+                   "Early Exploration (2019-2021)", "Rise of Unified Architecture (2021-2023)",
+                   "Big Model Era (2023-present)", "VisualBERT", "BLIP/ALBEF", "Flamingo",
+                   "LLaVA/Qwen-VL",
+                   "MOSS-VL is an important contribution of the open-source community",
+                   "Mature visual understanding technology will make multimodal models a standard",
+                   "provides valuable experience for Chinese open-source AI",
+                   "Developers and researchers who understand its principles and applications "
+                   "will gain an advantage."):
+        assert phrase in text, phrase
+    area = html(site, "research/multimodal-large-models.html").get_text(" ", strip=True)
+    for phrase in ("Zing Forum", "2026-04-08",
+                   "MOSS-VL: The Core Multimodal Visual Understanding Model in the OpenMOSS"):
+        assert phrase in area, phrase
+
+
+LAB_AREAS = AREAS[:8]
+#: Entries and papers from the paper-aggregator profile (seed 002): no seed links them to the lab.
+PROFILE_NAMES = {"Qwen", "Qwen2", "Qwen2.5", "Qwen3", "M6", "OFA", "C4", "Maestro", "Chinese CLIP",
+                 "TBCNN-pair", "SAGE", "SlimQwen", "OFASys"}
 
 
 def test_area_pages_show_their_entries(site):
     counts = {}
     for area in AREAS:
         soup = html(site, f"research/{area}.html")
-        assert soup.select("div.kb-grid, p.kb-empty"), area
-        counts[area] = len(card_names(soup))
-    # every area the seeds give entries for shows them; the seeds name none for interpretability
-    assert all(n > 0 for a, n in counts.items() if a != "mechanistic-interpretability"), counts
+        section = soup.select_one("section#projects-and-models")
+        if area == "mechanistic-interpretability":  # the home page names no project for it
+            assert "names no example project" in section.get_text(), area
+            continue
+        assert section.select("div.kb-grid"), area
+        counts[area] = len(card_names(section))
+    assert all(n > 0 for n in counts.values()), counts
     assert "MOSS-VL" in card_names(html(site, "research/multimodal-large-models.html"))
+
+
+def test_profile_works_are_not_presented_as_lab_or_research_page_work(site):
+    for area in AREAS:
+        soup = html(site, f"research/{area}.html")
+        own = soup.select_one("section#projects-and-models")
+        assert not PROFILE_NAMES & set(card_names(own)), area
+        assert not own.select(".kb-pub"), area  # no profile paper among the area's own works
+        related = soup.select_one("section#related-work-from-the-rui-men-profile")
+        if area == "embodied-intelligence":  # nothing of the profile is filed under it
+            assert related is None
+            continue
+        assert related is not None, area
+        text = related.get_text(" ", strip=True)
+        assert "paper-aggregator profile of" in text and "Rui Men" in text, area
+        assert "not" in text.split(".")[0], area
+        keys = {p["data-kb-key"] for p in related.select(".kb-pub")}
+        assert keys, area  # every area has profile papers filed under it by topic
+    lab = html(site, "research/pretraining-post-training.html")
+    related = lab.select_one("section#related-work-from-the-rui-men-profile")
+    assert {"Qwen", "Qwen2", "Qwen3"} <= set(card_names(related))
+    assert "not** presented" not in related.get_text()  # markup rendered
+    assert "presented by any source as OpenMoss Lab work" in related.get_text(" ", strip=True)
+
+
+def test_research_page_evidence_links(site):
+    """The research page's leaderboard badges, the DiT repository, Win's and DTC123's papers."""
+    hrefs = set()
+    for area in ("efficiency-optimization", "learning-frameworks", "network-architecture-design"):
+        hrefs |= {a["href"] for a in html(site, f"research/{area}.html").select("a[href]")}
+    for href in ("https://paperswithcode.com/badge/masked-diffusion-transformer-is-a-strong/"
+                 "image-generation-on-imagenet-256x256",
+                 "https://paperswithcode.com/badge/metaformer-baselines-for-vision/"
+                 "domain-generalization-on-imagenet-c",
+                 "https://github.com/facebookresearch/DiT",
+                 "https://github.com/yxymessi/DTC123/blob/main/DTC_CVPR.pdf"):
+        assert href in hrefs, href
+    text = html(site, "research/efficiency-optimization.html").get_text(" ", strip=True)
+    assert "../assets/pdf/2024-JMLR-win.pdf" in text and "inferred, not stated" in text
+    for entry, href in (("projects/mdt.html", "https://github.com/facebookresearch/DiT"),
+                        ("projects/metaformer.html", "https://paperswithcode.com/badge/"
+                         "metaformer-baselines-for-vision/domain-generalization-on-imagenet-c")):
+        assert href in {a["href"] for a in html(site, entry).select("a[href]")}, entry
+    # the quotation keeps the page's own word
+    assert "new recording accuracy" in html(site, "research/network-architecture-design.html"
+                                            ).get_text(" ", strip=True)
 
 
 def test_every_entry_has_a_page(site):
@@ -191,3 +305,42 @@ def test_research_overview_charts(site):
     assert len(labels) == 2
     assert labels[0].startswith("Entries and papers per research area (84 entries, 63 papers)")
     assert "Multimodal Large Models" in soup.select("#overview svg")[0].get_text()
+
+
+def test_research_page_years_and_untitled_work_are_marked(site):
+    """The research page states no years and calls one work only "This work"."""
+    entries = _bib_entries()
+    pan = {k: e for k, e in entries.items() if e.fields.get("people") == "pan-zhou"}
+    assert len(pan) == 33
+    for key, entry in pan.items():
+        if "year" in entry.fields:  # every year comes from the arXiv id, and says so
+            assert entry.fields["eprint"][:2] == entry.fields["year"][2:], key
+            assert "year from the arXiv id" in entry.fields["note"], key
+        else:
+            assert "eprint" not in entry.fields, key
+    work = entries["sgdadamgeneralization2020"]
+    assert "Network Optimization Theory (SGD vs. ADAM)" not in work.fields["title"]
+    assert work.fields["title"].startswith("{[untitled")
+    page = _plain(html(site, "projects/sgd-adam-generalization.html").get_text(" ", strip=True))
+    assert "SGD vs. ADAM)" not in page and '"This work"' in page
+    adan = _plain(html(site, "projects/adan.html").get_text(" ", strip=True))
+    assert "The year 2022 is taken from the arXiv id 2208.06677" in adan
+    pub = html(site, "publications.html").select_one('.kb-pub[data-kb-key="adan2022"]')
+    assert "year from the arXiv id" in pub.select_one(".kb-pub-venue").get_text()
+
+
+def test_profile_entries_say_only_what_the_profile_says(site):
+    qwen2vl = html(site, "models/qwen2-vl.html")
+    variants = [tr.select("td")[0].get_text(strip=True) for tr in qwen2vl.select(
+        ".kb-variants tbody tr")]
+    assert variants == ["2B version", "8B version", "Qwen2-VL-72B"]  # the seed names only 72B
+    ofa = _plain(html(site, "models/ofa.html").select_one("#capabilities").get_text(" ", strip=True))
+    assert "New SOTAs in a series of cross-modal tasks (the paper does not say which)" in ofa
+    assert "Image-text retrieval" not in html(site, "models/chinese-clip.html").get_text()
+    assert "strong closed-source models" in html(site, "models/qwen3-omni.html").get_text(" ")
+    for page in ("models/qwen3-vl.html", "models/ofa.html", "projects/ofasys.html"):
+        tags = {b.get_text(strip=True) for b in html(site, page).select(".kb-badges .sd-badge")}
+        assert "多模态" not in tags, page
+    for page in ("models/chinese-clip.html", "models/m6.html"):
+        assert "language code zh of this entry is inferred" in _plain(
+            html(site, page).get_text(" ", strip=True)), page
