@@ -28,8 +28,9 @@ COMMANDS = ("check", "schema", "new", "import-hf", "export-hf", "cff")
 def docs(tmp_path: Path) -> Path:
     """A small docs folder: two areas, one person, empty entry folders."""
     root = tmp_path / "docs"
-    for folder in ("research", "people", "projects", "models"):
+    for folder in ("research", "people", "projects", "models", "sources"):
         (root / folder).mkdir(parents=True)
+    (root / "sources" / "notes.yaml").write_text("name: Notes\nsummary: A lab notebook.\n")
     (root / "research" / "vision.md").write_text("# Vision\n")
     (root / "research" / "audio.md").write_text("# Audio\n")
     (root / "people" / "jane-doe.md").write_text("# Jane Q. Doe\n\nA researcher.\n")
@@ -112,7 +113,8 @@ def test_check_real_site_reads_each_entry_once(capsys, monkeypatch):
     monkeypatch.setattr(check, "load_yaml", counting)
     code, _, err = run(capsys, "check", "--docs", REPO / "docs")
     assert code == 0, err
-    entries = sorted(str(p) for kind in ("projects", "models") for p in (REPO / "docs" / kind).glob("*.yaml"))
+    entries = sorted(str(p) for kind in ("projects", "models", "sources")
+                     for p in (REPO / "docs" / kind).glob("*.yaml"))
     assert sorted(parsed) == entries
 
 
@@ -124,7 +126,7 @@ def test_check_exit_codes_and_located_yaml_errors(docs, capsys):
     code, _, err = run(capsys, "check", "--docs", docs)
     assert code == 1
     assert re.search(rf"{re.escape(str(bad))}:\d+: YAML syntax error", err)
-    assert err.rstrip().endswith("2 entries checked, 1 problems")
+    assert err.rstrip().endswith("3 entries checked, 1 problems")  # good, bad and the source
     code, _, err = run(capsys, "check", "--docs", docs, docs / "projects" / "missing.yaml")
     assert code == 1 and "missing.yaml:1: no such file or directory" in err
 
@@ -140,13 +142,16 @@ def test_check_passes_bib_files_to_bibcheck(docs, capsys, monkeypatch):
         seen.append(list(paths))
         return [Problem(str(paths[-1]), 1, "a", "duplicate key (first in a.bib:1)", "bib")]
 
+    from labkb.core import bibcheck
+
     monkeypatch.setitem(sys.modules, "labkb.core.bibcheck",
-                        types.SimpleNamespace(check_bibfiles=check_bibfiles))
+                        types.SimpleNamespace(check_bibfiles=check_bibfiles,
+                                              parse_lenient=bibcheck.parse_lenient))
     code, _, err = run(capsys, "check", "--docs", docs)  # no paths: docs/ and refs/*.bib next to it
     assert code == 1
     assert seen == [[refs / "a.bib", refs / "b.bib"]]
     assert f"{refs / 'b.bib'}:1: a: duplicate key (first in a.bib:1)" in err
-    assert "0 entries and 2 .bib files checked, 1 problems" in err
+    assert "1 entries and 2 .bib files checked, 1 problems" in err  # the fixture's source
     seen.clear()
     assert run(capsys, "check", "--docs", docs, refs / "a.bib")[0] == 1
     assert seen == [[refs / "a.bib"]]
@@ -208,12 +213,15 @@ def test_new_writes_a_commented_stub_that_checks(kind, docs, capsys):
     assert out.strip() == str(path)
     text = path.read_text(encoding="utf-8")
     assert text.split("\n", 1)[0] == modeline(kind)
-    assert "areas: [audio]" in text and "name: my-entry" in text and "summary: 'TODO: one sentence.'" in text
+    assert "name: my-entry" in text and "summary: 'TODO: one sentence.'" in text
+    if kind != "source":
+        assert "areas: [audio]" in text and "sources: [notes]" in text
     for name, info in KINDS[kind].model_fields.items():
         assert (info.description or "")[:60] in text, f"{name}: description missing from the stub"
     assert run(capsys, "check", "--docs", docs)[0] == 0
     # every commented-out field is a valid placeholder once uncommented
-    path.write_text(re.sub(r"^# ([a-z_-]+:(?: \[\])?)$", r"\1", text, flags=re.M), encoding="utf-8")
+    path.write_text(re.sub(r"^# ([a-z_-]+:(?: \[\]| \{\})?)$", r"\1", text, flags=re.M),
+                    encoding="utf-8")
     code, _, err = run(capsys, "check", "--docs", docs)
     assert code == 0, err
 
@@ -272,7 +280,8 @@ def test_import_hf_template_maps_and_drops_placeholders(template_card, docs, tmp
     code, out, err = run(capsys, "import-hf", readme, "--area", "vision", "--docs", docs)
     assert code == 0, err
     path = docs / "models" / "demo-7b.yaml"
-    assert out.strip() == str(path)
+    assert out.splitlines()[0] == str(path)
+    assert out.splitlines()[1] == str(docs / "sources" / "demo-7b-card.yaml")
     text = path.read_text(encoding="utf-8")
     assert text.split("\n", 1)[0] == modeline("model")
     assert "More Information Needed" not in text and "{{" not in text and "<!--" not in text
@@ -567,7 +576,7 @@ def test_cli_reads_the_layout_from_conf_py_without_running_it(docs, capsys):
     (docs / "work").mkdir()
     conf = docs.parent / "conf.py"
     conf.write_text("import nothing_that_exists  # never run\n"
-                    "kb_entry_dirs = {'work': 'project', 'models': 'model'}\n"
+                    "kb_entry_dirs = {'work': 'project', 'models': 'model', 'sources': 'source'}\n"
                     "kb_area_dir = 'areas'\n", encoding="utf8")
     code, out, err = run(capsys, "new", "project", "tool", "--docs", docs)
     assert code == 0, err

@@ -344,3 +344,37 @@ def test_profile_entries_say_only_what_the_profile_says(site):
     for page in ("models/chinese-clip.html", "models/m6.html"):
         assert "language code zh of this entry is inferred" in _plain(
             html(site, page).get_text(" ", strip=True)), page
+
+
+def test_every_entry_person_and_area_page_names_its_sources(site):
+    """Provenance: no page of the knowledge base without its sources, each a link to a record."""
+    sections = ("projects", "models", "research", "people")
+    pages = [p for p in site.rglob("*.html")
+             if (p.relative_to(site).parts[0] in sections and p.name != "index.html")
+             or p.relative_to(site).as_posix() in ("research/index.html", "people/index.html",
+                                                   "index.html")]
+    assert len(pages) > 90
+    for page in pages:
+        soup = html(site, page.relative_to(site).as_posix())
+        block = soup.select_one("section.kb-sources, div.kb-sources")
+        assert block is not None, page
+        links = block.select("li a")
+        assert links and all(a["href"].split("#")[0].rsplit("/", 1)[-1].removesuffix(".html")
+                              in {"openmoss-home", "pan-zhou-research", "rui-men-profile",
+                                  "zing-2026-moss-vl"} for a in links), page
+
+
+def test_a_derived_year_is_shown_with_its_basis(site):
+    adan = html(site, "projects/adan.html")
+    badges = [b.get_text(strip=True) for b in adan.select(".kb-badges .sd-badge")]
+    assert "arXiv 2022" in badges and "TPAMI" in badges and "2022" not in badges
+    derived = adan.select_one("section.kb-derived").get_text(" ", strip=True)
+    assert "year (2022): from the arXiv id 2208.06677" in derived
+    source = html(site, "sources/pan-zhou-research.html")
+    assert "Adan" in source.select_one("#based-on").get_text()
+
+
+def test_curation_page(site):
+    page = html(site, "about/curation.html").select_one(".kb-curation")
+    assert "100% of the projects and models name a source" in page.get_text(" ", strip=True)
+    assert page.select_one("table.kb-curation-fields") is not None

@@ -56,3 +56,8 @@ def test_entry_page(pseudoxml, snapshot):
 
 def test_model_card(pseudoxml, snapshot):
     assert pseudoxml["models/visionmodel"] == snapshot
+
+
+def test_source_page(pseudoxml, snapshot):
+    """A source record's page: what it says about itself, and what is based on it."""
+    assert pseudoxml["sources/home"] == snapshot

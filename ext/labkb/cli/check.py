@@ -6,6 +6,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from labkb.core.config import KbConfig
+from labkb.core.coverage import Record
 from labkb.core.loader import load_yaml
 from labkb.core.problems import Problem, decode_problem
 from labkb.core.schema import Context, validate
@@ -44,12 +45,13 @@ def context_for(docs: Path, bibfiles: Iterable[Path] | None = None,
     checked, as in a build without sphinxcontrib-bibtex."""
     config = config or KbConfig.discover(docs)[0]
     entries: set[str] = set()
-    for folder in config.entry_dirs:
-        entries |= _stems(docs / folder, (".yaml",))
+    sources: set[str] = set()
+    for folder, kind in config.entry_dirs.items():
+        (sources if kind == "source" else entries).update(_stems(docs / folder, (".yaml",)))
     bibs = default_bibfiles(docs) if bibfiles is None else list(bibfiles)
     return Context(frozenset(_stems(docs / config.area_dir, (".md", ".rst"))),
                    frozenset(_stems(docs / config.people_dir, (".md", ".rst"))), frozenset(entries),
-                   bib_keys(bibs) if bibs else None)
+                   bib_keys(bibs) if bibs else None, frozenset(sources), config.require_sources)
 
 
 def entry_files(paths: Iterable[Path]) -> list[Path]:
@@ -79,7 +81,8 @@ def entry_kind(path: Path, docs: Path, config: KbConfig) -> str | None:
 def check_paths(paths: Iterable[Path], docs: Path,
                 progress: Callable[[int], None] | None = None,
                 bibfiles: Iterable[Path] | None = None,
-                config: KbConfig | None = None) -> tuple[list[Problem], int]:
+                config: KbConfig | None = None,
+                records: list[Record] | None = None) -> tuple[list[Problem], int]:
     """All problems of the entry files under ``paths``, and how many files were checked;
     ``papers`` keys are looked up in ``bibfiles`` (see :func:`context_for`)."""
     files = entry_files(paths)
@@ -111,6 +114,8 @@ def check_paths(paths: Iterable[Path], docs: Path,
         result = validate(load_yaml(text, str(path)), str(path), path.stem, kind, context)
         problems += result.problems
         if result.data is not None:
+            if records is not None and path.stem not in seen:
+                records.append(Record(path.stem, kind, result.data))
             if path.stem in seen:
                 problems.append(Problem(str(path), 1, "", f"duplicate entry id {path.stem!r} "
                                         f"(first defined in {seen[path.stem]}); this file is "

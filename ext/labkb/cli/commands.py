@@ -9,6 +9,7 @@ Only argument parsing and output live here; the work is done by the loader, the 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import re
 import sys
@@ -19,9 +20,11 @@ from typing import Any
 
 from labkb.cli.check import check_paths, context_for, default_bibfiles, entry_files
 from labkb.core.config import KbConfig
+from labkb.core.coverage import Record, coverage, report_lines
+from labkb.core.fields import ID_RE
 from labkb.core.loader import load_yaml
 from labkb.core.problems import Problem
-from labkb.core.schema import ID_RE, json_schema, validate
+from labkb.core.schema import KINDS, json_schema, validate
 from labkb.core.schema_docs import markdown_table
 
 DESCRIPTION = "The knowledge base's command line: check, create, import and export entries."
@@ -61,15 +64,18 @@ def _parser() -> argparse.ArgumentParser:
                    "the docs folder and refs/*.bib next to it)")
     p.add_argument("--docs", type=Path, default=Path("docs"), help=DOCS_HELP + "; area, people and entry "
                    "ids are read from it")
+    p.add_argument("--coverage", action="store_true", help="also print the curation figures (share of "
+                   "entries with each field and with sources, missing references); exit 1 below "
+                   "kb_min_sourced")
 
     p = command("schema", _schema, "Print the JSON Schema of entries, or write the schema files editors use.")
-    p.add_argument("--kind", choices=("project", "model"), default="model")
+    p.add_argument("--kind", choices=tuple(KINDS), default="model")
     p.add_argument("--markdown", action="store_true", help="print the README's field table instead")
     p.add_argument("--write", nargs="?", const=Path("schema"), type=Path, metavar="DIR",
                    help="write project.schema.json and model.schema.json into DIR (default: schema)")
 
     p = command("new", _new, "Create a commented, valid stub for a new entry (never overwrites a file).")
-    p.add_argument("kind", choices=("project", "model"))
+    p.add_argument("kind", choices=tuple(KINDS))
     p.add_argument("id", help="the entry id, which is the file name: lowercase letters, digits, hyphens")
     p.add_argument("--docs", type=Path, default=Path("docs"), help=DOCS_HELP)
 
@@ -117,8 +123,9 @@ def _check(args: argparse.Namespace) -> int:
     config, config_problems = KbConfig.discover(args.docs)
     for bad in config_problems:  # the build warns about these too, and uses the defaults
         print(f"{bad} [kb.config]", file=sys.stderr)
+    records: list[Record] = []
     found, count = check_paths(files, args.docs, progress=_progress(len(files)), bibfiles=keys_from,
-                               config=config)
+                               config=config, records=records)
     problems += found
     if bibs:
         from labkb.core.bibcheck import check_bibfiles  # imports pybtex: only when there are .bib files
@@ -129,6 +136,15 @@ def _check(args: argparse.Namespace) -> int:
     checked = f"{count} entries" + (f" and {len(bibs)} .bib files" if bibs else "")
     total = len(problems) + len(config_problems)
     print(f"{checked} checked, {total} problems", file=sys.stderr)
+    if args.coverage:
+        cov = coverage(records, context_for(args.docs, [], config).areas or (),
+                       [(f"{p.field}: {p.message}", p.location) for p in problems
+                        if p.subtype in ("ref", "source")], config.min_sourced)
+        print("\n".join(report_lines(cov)))
+        if cov.below_threshold and config.require_sources:
+            print(f"error: {cov.sourced_share:.0%} of the entries name a source, below "
+                  f"kb_min_sourced ({cov.threshold:.0%})", file=sys.stderr)
+            return 1
     return 1 if total else 0
 
 
@@ -176,7 +192,7 @@ def _schema(args: argparse.Namespace) -> int:
 
 
 def _new(args: argparse.Namespace) -> int:
-    from labkb.cli.scaffold import first_area, stub
+    from labkb.cli.scaffold import first_area, first_source, stub
 
     if not ID_RE.match(args.id):
         raise CliError(f"invalid id {args.id!r}: use lowercase letters, digits and hyphens, starting with a "
@@ -191,7 +207,9 @@ def _new(args: argparse.Namespace) -> int:
     path = args.docs / folder / f"{args.id}.yaml"
     if not path.parent.is_dir():
         raise CliError(f"{path.parent} is not a folder: is --docs the docs folder?")
-    path.write_text(stub(args.kind, args.id, args.docs, config.area_dir), encoding="utf-8")
+    source = first_source(args.docs, [d for d, k in config.entry_dirs.items() if k == "source"])
+    path.write_text(stub(args.kind, args.id, args.docs, config.area_dir,
+                         None if args.kind == "source" else source), encoding="utf-8")
     print(path)
     if first_area(args.docs, config.area_dir) is None:
         print(f"note: no research area in {args.docs / config.area_dir}; set areas before checking",
@@ -220,8 +238,11 @@ def _import_hf(args: argparse.Namespace) -> int:
     if not ID_RE.match(entry_id):
         raise CliError(f"cannot use {entry_id!r} as an id: pass --id with lowercase letters, digits and "
                        "hyphens, starting with a letter")
-    folder = KbConfig.discover(args.docs)[0].folder_of_kind("model") or "models"
+    config = KbConfig.discover(args.docs)[0]
+    folder = config.folder_of_kind("model") or "models"
     path = args.docs / folder / f"{entry_id}.yaml"
+    source_path = args.docs / (config.folder_of_kind("source") or "sources") / f"{entry_id}-card.yaml"
+    data["sources"] = [{"id": source_path.stem}]  # the card is what the entry states facts from
     if not args.stdout:
         taken = _find(args.docs, entry_id)
         if taken is not None and taken != path:
@@ -231,7 +252,9 @@ def _import_hf(args: argparse.Namespace) -> int:
         _refuse_existing(path, args.force)
     output = modeline("model") + "\n" + entry_yaml(data)
     where = "<stdout>" if args.stdout else str(path)
-    result = validate(load_yaml(output, where), where, entry_id, "model", context_for(args.docs))
+    context = context_for(args.docs)
+    context = dataclasses.replace(context, sources=(context.sources or frozenset()) | {source_path.stem})
+    result = validate(load_yaml(output, where), where, entry_id, "model", context)
     problems = [p for p in result.problems if areas or p.field != "areas"]
     for note in card.notes:
         print(note, file=sys.stderr)
@@ -240,9 +263,25 @@ def _import_hf(args: argparse.Namespace) -> int:
     else:
         path.write_text(output, encoding="utf-8")
         print(path)
+    if not args.stdout and not source_path.exists() and source_path.parent.is_dir():
+        source_path.write_text(card_source(str(data["name"])), encoding="utf-8")
+        print(source_path)
+    elif not source_path.exists():
+        print(f"note: the entry cites the source record {source_path}; write it too "
+              "(labkb new source)", file=sys.stderr)
     if not areas:
         print("note: add areas: [...] (research area ids) before saving the entry", file=sys.stderr)
     return _report(problems)
+
+
+def card_source(name: str) -> str:
+    """The source record of an imported model card: what it is, nothing it does not say."""
+    from labkb.cli.scaffold import modeline
+    from labkb.core.writer import dump_yaml
+
+    record = {"name": f"{name} model card", "type": "model card (Hugging Face)",
+              "summary": "The Hugging Face model card (README.md) the entry was imported from."}
+    return modeline("source") + "\n" + dump_yaml(record)
 
 
 def _export_hf(args: argparse.Namespace) -> int:

@@ -63,7 +63,15 @@ def _comment(text: str) -> list[str]:
     return ["# " + line for line in textwrap.wrap(text, 100)]
 
 
-def stub(kind: str, entry_id: str, docs: Path, area_dir: str = "research") -> str:
+def first_source(docs: Path, source_dirs: list[str]) -> str | None:
+    """The first source record id, so that a new entry's stub names one (edit it)."""
+    stems = sorted(p.stem for d in source_dirs if (docs / d).is_dir()
+                   for p in (docs / d).glob("*.yaml"))
+    return stems[0] if stems else None
+
+
+def stub(kind: str, entry_id: str, docs: Path, area_dir: str = "research",
+         source: str | None = None) -> str:
     """A commented YAML stub for a new entry of ``kind``: required fields set, the rest commented out."""
     schema = json_schema(kind)
     props: dict[str, Any] = schema["properties"]
@@ -82,8 +90,11 @@ def stub(kind: str, entry_id: str, docs: Path, area_dir: str = "research") -> st
         lines += _comment(text + (" Required." if name in required else ""))
         if name in required and values.get(name, "TODO") is not None:
             lines.append(f"{name}: {_flow(values.get(name, 'TODO'))}")
+        elif name == "sources" and source:
+            lines.append(f"sources: [{source}]  # the documents this entry states facts from")
         elif name in required:
             lines.append(f"# {name}: [area-id]  # required: a page of docs/research/ (none found)")
         else:
-            lines.append(f"# {name}:{' []' if spec.get('type') == 'array' else ''}")
+            empty = {"array": " []", "object": " {}"}.get(spec.get("type", ""), "")
+            lines.append(f"# {name}:{empty}")
     return "\n".join(lines) + "\n"

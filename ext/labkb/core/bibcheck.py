@@ -16,8 +16,8 @@ from pybtex.database import BibliographyData
 from pybtex.database.input.bibtex import Parser
 from pybtex.scanner import PybtexSyntaxError
 
+from labkb.core.fields import unsafe_uri
 from labkb.core.problems import Problem
-from labkb.core.schema import unsafe_uri
 
 #: ``@type{key,`` at the start of an entry (``@string``/``@comment``/``@preamble`` are not entries).
 ENTRY_RE = re.compile(r"^[ \t]*@[ \t]*(?!(?:string|comment|preamble)\b)([A-Za-z]+)[ \t]*[{(][ \t]*"

@@ -21,7 +21,7 @@ from labkb.core.schema import KINDS
 
 #: name -> (default, Sphinx rebuild scope, type, description): every ``kb_*`` option.
 OPTIONS: dict[str, tuple[Any, Literal["env", "html"], type, str]] = {
-    "kb_entry_dirs": ({"projects": "project", "models": "model"}, "env", dict,
+    "kb_entry_dirs": ({"projects": "project", "models": "model", "sources": "source"}, "env", dict,
                       "folder of the docs -> kind of the YAML entries in it"),
     "kb_area_dir": ("research", "env", str, "folder whose pages are the research areas"),
     "kb_people_dir": ("people", "env", str, "folder whose pages are the people"),
@@ -29,6 +29,11 @@ OPTIONS: dict[str, tuple[Any, Literal["env", "html"], type, str]] = {
                        "show a GitHub stars badge (loaded by the reader's browser)"),
     "kb_max_authors": (3, "html", int,
                        "authors shown before 'and N more' in publication lists"),
+    "kb_require_sources": (True, "env", bool,
+                           "warn (kb.source) about every entry that names no source"),
+    "kb_min_sourced": (1.0, "env", float,
+                       "share of entries that must name a source (0 to 1); below it the build "
+                       "and labkb check --coverage fail"),
 }
 
 #: One folder name: what the first part of a docname can be (no separators, no ``.``/``..``).
@@ -69,8 +74,11 @@ def option_problem(name: str, value: Any, entry_dirs: Any, area_dir: Any) -> str
         return _entry_dirs_problem(value)
     if name in ("kb_area_dir", "kb_people_dir"):
         return _page_dir_problem(name, value, entry_dirs, area_dir)
-    if name == "kb_star_badges" and not isinstance(value, bool):
+    if name in ("kb_star_badges", "kb_require_sources") and not isinstance(value, bool):
         return "must be True or False"
+    if name == "kb_min_sourced" and (isinstance(value, bool) or not isinstance(value, (int, float))
+                                     or not 0 <= value <= 1):
+        return "must be a number from 0 to 1, e.g. 1.0 (every entry) or 0.9"
     if name == "kb_max_authors" and (isinstance(value, bool) or not isinstance(value, int)
                                      or value < 1):
         return "must be a whole number of at least 1"
@@ -101,6 +109,8 @@ class KbConfig:
     people_dir: str = OPTIONS["kb_people_dir"][0]
     star_badges: bool = OPTIONS["kb_star_badges"][0]
     max_authors: int = OPTIONS["kb_max_authors"][0]
+    require_sources: bool = OPTIONS["kb_require_sources"][0]
+    min_sourced: float = OPTIONS["kb_min_sourced"][0]
 
     @classmethod
     def from_values(cls, values: Mapping[str, Any], locations: Mapping[str, str] | None = None

@@ -11,65 +11,29 @@ from __future__ import annotations
 import copy
 import datetime
 import difflib
-import re
 from dataclasses import dataclass, field
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, Field, ValidationError
 
+from labkb.core.fields import (
+    ID_RE,
+    BibKey,
+    EntryId,
+    GithubRepo,
+    HttpUrl,
+    ImageRef,
+    Short,
+    Text,
+)
+from labkb.core.fields import Strict as _Strict
 from labkb.core.loader import Loaded
 from labkb.core.problems import Problem, field_path
+from labkb.core.provenance import Derived, SourceDoc, SourceList, derived_problems, source_problems
 
 SCHEMA_VERSION = "1"
-ID_RE = re.compile(r"^[a-z][a-z0-9-]*$")
-KEY_RE = re.compile(r"^[A-Za-z0-9_:.+/-]+$")
 #: Rounds of "validate, drop what is invalid" before :func:`validate` gives up on an entry.
 MAX_ROUNDS = 20
-
-
-def unsafe_uri(uri: str) -> bool:
-    """A URI with a scheme other than http(s): ``javascript:``, ``data:``, ``vbscript:`` ...
-    Relative URIs and fragments are safe. Browsers ignore control characters and spaces in a
-    scheme (``java\tscript:``), so they are ignored here too."""
-    match = re.match(r"^([a-zA-Z][a-zA-Z0-9+.-]*):", re.sub(r"[\x00-\x20\x7f]+", "", uri))
-    return match is not None and match.group(1).lower() not in ("http", "https")
-
-
-def _http_url(value: str) -> str:
-    if not re.match(r"^https?://[^\s<>\"']+$", value):
-        raise ValueError("must be an http:// or https:// URL")
-    return value
-
-
-def _image_ref(value: str) -> str:
-    if re.match(r"^https?://", value):
-        return _http_url(value)
-    if re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", value) or value.startswith(("/", "\\")):
-        raise ValueError("must be an http(s) URL or a path relative to the docs folder")
-    if ".." in value.replace("\\", "/").split("/"):
-        raise ValueError("must not leave the docs folder ('..')")
-    if re.search(r"[\x00-\x1f\x7f<>\"'`|*?]", value):  # never in a file name; * and ? glob
-        raise ValueError("must be a file name: no control characters, quotes, <, >, |, * or ?")
-    return value
-
-
-def _entry_id(value: str) -> str:
-    if not ID_RE.match(value):
-        raise ValueError("must be lowercase letters, digits and hyphens, starting with a letter")
-    return value
-
-
-HttpUrl = Annotated[str, AfterValidator(_http_url)]
-ImageRef = Annotated[str, AfterValidator(_image_ref)]
-EntryId = Annotated[str, AfterValidator(_entry_id)]
-Text = Annotated[str, Field(min_length=1, max_length=20_000)]
-Short = Annotated[str, Field(min_length=1, max_length=300)]
-GithubRepo = Annotated[str, Field(pattern=r"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$")]
-BibKey = Annotated[str, Field(pattern=KEY_RE.pattern)]
-
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True, str_strip_whitespace=True)
 
 
 class Links(_Strict):
@@ -172,6 +136,10 @@ class Project(_Strict):
     image: ImageRef | None = _f("Image: a path relative to `docs/` or an http(s) URL.")
     github: GithubRepo | None = _f("GitHub `owner/repo`, for a stars badge loaded by the "
                                    "reader's browser.")
+    sources: SourceList = _f("The documents the entry is based on: ids of `docs/sources/`, each "
+                             "`id` or `{id, locator}` (a section, a heading).", [])
+    derived: Derived = _f("Values no source states, each with how it was derived, e.g. `year: "
+                          "from the arXiv id 2208.06677`.", {})
 
 
 class Model(Project):
@@ -201,7 +169,9 @@ class Model(Project):
         "Evaluation results in Hugging Face model-index form; every result needs a `source`."))
 
 
-KINDS: dict[str, type[Project]] = {"project": Project, "model": Model}
+KINDS: dict[str, type[_Strict]] = {"project": Project, "model": Model, "source": SourceDoc}
+#: The kinds that are research entries (shown in grids, with areas), not sources.
+ENTRY_KINDS = ("project", "model")
 
 #: Subtypes of reference fields: field name -> which known-id set of :class:`Context` it uses.
 _REF_FIELDS = {"areas": "areas", "people": "people", "related": "entries"}
@@ -219,6 +189,10 @@ class Context:
     entries: frozenset[str] | None = None
     #: BibTeX keys of the .bib files, case-folded (BibTeX keys are case-insensitive)
     papers: frozenset[str] | None = None
+    #: ids of the source records
+    sources: frozenset[str] | None = None
+    #: whether an entry without ``sources`` is a problem (``kb_require_sources``)
+    require_sources: bool = True
 
 
 @dataclass
@@ -276,10 +250,15 @@ def validate(
             for loc in sorted(drops, key=_sort_key, reverse=True):
                 _drop(data, loc)
             continue
-        _check_refs(entry, loaded, path, context, out.problems)
+        if isinstance(entry, Project):
+            _check_refs(entry, loaded, path, context, out.problems)
         if any(not getattr(entry, name) for name in _REF_FIELDS if name in required):
             return out  # every area was unknown: as if the required field were missing
         out.data = entry.model_dump(mode="json", by_alias=True, exclude_defaults=True)
+        out.problems += source_problems(out.data, kind, context.sources if context else None,
+                                        path, loaded.line,
+                                        required=context is not None and context.require_sources)
+        out.problems += derived_problems(out.data, path, loaded.line(("derived",)))
         return out
     # dropping the invalid values did not converge (e.g. a value no drop can remove): say so
     first = min(drops, key=_sort_key, default=())

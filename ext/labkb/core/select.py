@@ -8,12 +8,18 @@ from typing import Any
 SORT_KEYS = ("name", "year", "-year", "id")
 
 
+#: What a selector shows when it names no kind and no id: research entries, not source records.
+DEFAULT_KINDS = frozenset({"project", "model"})
+
+
 def _values(record: dict[str, Any], field: str) -> set[str]:
     data = record["data"]
     if field == "kind":
         return {record["kind"]}
     if field == "id":
         return {record["id"]}
+    if field == "source":  # the entries based on a source
+        return {ref["id"].casefold() for ref in data.get("sources", [])}
     value = data.get(field)
     if value is None:
         return set()
@@ -26,10 +32,10 @@ def matches(selector: dict[str, Any], record: dict[str, Any]) -> bool:
     """True when every criterion of ``selector`` accepts ``record`` (values within one are ORed)."""
     if record is None or record.get("data") is None:
         return False
-    for field, wanted in selector.get("where", {}).items():
-        if not _values(record, field) & {w.casefold() for w in wanted}:
-            return False
-    return True
+    where = selector.get("where", {})
+    if "kind" not in where and "id" not in where and record["kind"] not in DEFAULT_KINDS:
+        return False
+    return all(_values(record, field) & {w.casefold() for w in wanted} for field, wanted in where.items())
 
 
 def select(selector: dict[str, Any], records: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -42,15 +42,25 @@ def publication_record(key: str, entry: Any) -> dict[str, Any]:
     return record
 
 
-def knowledge(entries: list[dict[str, Any]], publications: list[dict[str, Any]]) -> dict[str, Any]:
-    """The whole export: entries (their data plus id, kind, url) and publications."""
-    return {"schema_version": SCHEMA_VERSION, "entries": entries, "publications": publications}
+def knowledge(entries: list[dict[str, Any]], publications: list[dict[str, Any]],
+              sources: list[dict[str, Any]]) -> dict[str, Any]:
+    """The whole export: entries (their data plus id, kind, url), publications, and the source
+    records the entries name (their data plus id and url)."""
+    return {"schema_version": SCHEMA_VERSION, "entries": entries, "publications": publications,
+            "sources": sources}
 
 
 def knowledge_schema() -> dict[str, Any]:
     """The JSON Schema of ``knowledge.json``: entries are the entry schema plus id, kind, url."""
     entry = json_schema("model")
     defs = entry.pop("$defs", {})
+    source = json_schema("source")
+    source.pop("$defs", None)
+    source["properties"] = {"id": {"type": "string"}, "url_on_site": {"type": "string"},
+                            **source["properties"]}
+    source["required"] = ["id", "url_on_site", *source.get("required", [])]
+    for key in ("$schema", "$id", "title"):
+        source.pop(key, None)
     entry["properties"] = {"id": {"type": "string"}, "kind": {"enum": ["project", "model"]},
                            "url": {"type": "string"}, **entry["properties"]}
     entry["required"] = ["id", "kind", "url", *entry.get("required", [])]
@@ -70,10 +80,11 @@ def knowledge_schema() -> dict[str, Any]:
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "title": "labkb knowledge export", "type": "object",
-        "required": ["schema_version", "entries", "publications"],
+        "required": ["schema_version", "entries", "publications", "sources"],
         "properties": {"schema_version": {"const": SCHEMA_VERSION},
                        "entries": {"type": "array", "items": entry},
-                       "publications": {"type": "array", "items": publication}},
+                       "publications": {"type": "array", "items": publication},
+                       "sources": {"type": "array", "items": source}},
         "additionalProperties": False, "$defs": defs,
     }
 
@@ -93,8 +104,23 @@ def json_ld_script(data: dict[str, Any]) -> str:
     return f'<script type="application/ld+json">{text}</script>\n'
 
 
-def entry_json_ld(entry: dict[str, Any], url: str, citations: list[dict[str, Any]] | None
-                  ) -> dict[str, Any]:
+def source_json_ld(source: dict[str, Any], url: str | None = None) -> dict[str, Any]:
+    """schema.org data of a source record (``isBasedOn`` of the entries naming it)."""
+    data: dict[str, Any] = {"@type": "CreativeWork", "name": source["name"],
+                            "description": source["summary"]}
+    if source.get("publisher"):
+        data["publisher"] = {"@type": "Organization", "name": source["publisher"]}
+    if source.get("authors"):
+        data["author"] = [{"@type": "Person", "name": a} for a in source["authors"]]
+    if source.get("date"):
+        data["datePublished"] = source["date"].replace(" ", "T")
+    if source.get("url") or url:
+        data["url"] = source.get("url") or url
+    return data
+
+
+def entry_json_ld(entry: dict[str, Any], url: str, citations: list[dict[str, Any]] | None,
+                  based_on: list[dict[str, Any]] | None = None) -> dict[str, Any]:
     """schema.org data of an entry page."""
     data: dict[str, Any] = {"@context": "https://schema.org", "@type": "SoftwareSourceCode",
                             "name": entry["name"], "description": entry["summary"],
@@ -108,6 +134,8 @@ def entry_json_ld(entry: dict[str, Any], url: str, citations: list[dict[str, Any
         data["license"] = entry["license"]
     if citations is not None:
         data["citation"] = citations
+    if based_on:
+        data["isBasedOn"] = based_on
     return data
 
 

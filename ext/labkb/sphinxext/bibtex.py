@@ -13,8 +13,8 @@ from sphinx.util import logging
 
 from labkb.core.bibcheck import BibScan, scan_bibfiles
 from labkb.core.bibnorm import normalise, style_types
+from labkb.core.fields import unsafe_uri
 from labkb.core.problems import Problem
-from labkb.core.schema import unsafe_uri
 from labkb.sphinxext.domain import cite_domain, kb_domain
 from labkb.sphinxext.report import warn
 from labkb.sphinxext.state import build_state

@@ -9,6 +9,7 @@ from sphinx.builders import Builder
 from sphinx.errors import NoUri
 from sphinx_design.shared import PassthroughTextElement, create_component
 
+from labkb.core.provenance import shown_as_derived
 from labkb.sphinxext.badges import KIND_COLOURS, badge, paragraph
 from labkb.sphinxext.nodes import kb_div
 
@@ -46,7 +47,8 @@ def card(builder: Builder, fromdocname: str, record: dict[str, Any]) -> nodes.co
         title += nodes.inline("", f" {data['name_zh']}", classes=["kb-name-zh"])
     meta = [badge(record["kind"], KIND_COLOURS.get(record["kind"], "secondary"))]
     if data.get("year"):
-        meta.append(badge(str(data["year"]), "secondary", outline=True))
+        meta.append(badge(shown_as_derived(data["year"], data.get("derived", {}).get("year")),
+                          "secondary", outline=True))
     if data.get("status"):
         meta.append(badge(data["status"], "info", outline=True))
     body = create_component("card-body", ["sd-card-body"], children=[

@@ -29,6 +29,8 @@ def add_options(app: Sphinx) -> None:
 def check_config(app: Sphinx, config: Config) -> None:
     """``config-inited``: warn about each bad ``kb_*`` value and use its default instead."""
     locations = conf_py_values(Path(app.confdir, "conf.py"))[1] if app.confdir else {}
+    if isinstance(config.kb_min_sourced, int) and not isinstance(config.kb_min_sourced, bool):
+        config.kb_min_sourced = float(config.kb_min_sourced)  # 1 means 1.0
     _, problems = KbConfig.from_values({name: config[name] for name in OPTIONS}, locations)
     for problem in problems:
         default = OPTIONS[problem.name][0]

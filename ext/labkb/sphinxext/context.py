@@ -21,17 +21,21 @@ def entry_kind(docname: str, config: Any) -> str | None:
 def build_context(env: Any) -> Context:
     """The ids entries may refer to, from the documents Sphinx found (the same in every process)."""
     config = env.config
-    entries, areas, people = set(), set(), set()
+    entries: set[str] = set()
+    areas: set[str] = set()
+    people: set[str] = set()
+    sources: set[str] = set()
     for docname in env.found_docs:
         folder, _, leaf = docname.rpartition("/")
         if leaf == "index":
             continue
         if folder in config.kb_entry_dirs and str(env.doc2path(docname)).endswith(SUFFIX):
-            entries.add(leaf)
+            (sources if config.kb_entry_dirs[folder] == "source" else entries).add(leaf)
         elif folder == config.kb_area_dir:
             areas.add(leaf)
         elif folder == config.kb_people_dir:
             people.add(leaf)
     keys = known_keys(env)
     papers = None if keys is None else frozenset(k.casefold() for k in keys)
-    return Context(frozenset(areas), frozenset(people), frozenset(entries), papers)
+    return Context(frozenset(areas), frozenset(people), frozenset(entries), papers,
+                   frozenset(sources), bool(config.kb_require_sources))

@@ -21,9 +21,9 @@ from sphinx.util.nodes import make_refnode
 
 logger = logging.getLogger(__name__)
 
-KIND_TITLES = {"project": "Project", "model": "Model"}
+KIND_TITLES = {"project": "Project", "model": "Model", "source": "Source"}
 #: Domain data kept per document (cleared and merged by document).
-PER_DOC = ("docs", "aggregates", "refs", "pubs", "people_names")
+PER_DOC = ("docs", "aggregates", "refs", "pubs", "people_names", "page_sources")
 
 
 class EntryRole(XRefRole):
@@ -48,11 +48,14 @@ class KBDomain(Domain):
     object_types: ClassVar[dict[str, ObjType]] = {
         "project": ObjType("project", "project", "entry"),
         "model": ObjType("model", "model", "entry"),
+        "source": ObjType("source", "source", "entry"),
     }
-    roles: ClassVar[dict[str, Any]] = {"project": EntryRole(), "model": EntryRole(), "entry": EntryRole()}
+    roles: ClassVar[dict[str, Any]] = {"project": EntryRole(), "model": EntryRole(),
+                                       "source": EntryRole(), "entry": EntryRole()}
     dangling_warnings: ClassVar[dict[str, str]] = {
         "project": "unknown project id %(target)r",
         "model": "unknown model id %(target)r",
+        "source": "unknown source id %(target)r",
         "entry": "unknown entry id %(target)r",
     }
     initial_data: ClassVar[dict[str, Any]] = {
@@ -62,6 +65,7 @@ class KBDomain(Domain):
         "refs": {},  # docname -> sorted list of entry ids referenced from that page
         "pubs": {},  # docname -> list of publication-list selectors on that page
         "people_names": {},  # person page -> normalised name variants (lab authors)
+        "page_sources": {},  # docname -> the sources a page names (kb-sources), as dicts
         "bibindex": {},  # bib key -> summary (digest, year, areas, authors), see publications
         "bibstamp": None,  # mtimes of the .bib files the bibindex was computed from
         # one build's bookkeeping (main process), kept here rather than on the environment:
@@ -72,7 +76,7 @@ class KBDomain(Domain):
         "bibcheck": None,  # (.bib stamps, the scan of the .bib files: problems and locations)
         "bibformat": {},  # formatted .bib records of the last build, reused when unchanged
     }
-    data_version = 3
+    data_version = 4
 
     # -- recording, at read time -------------------------------------------------------------
     def note_entry(self, docname: str, record: dict[str, Any]) -> None:

@@ -15,11 +15,14 @@ from sphinx import addnodes
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
+from labkb.core.provenance import shown_as_derived
 from labkb.sphinxext.badges import KIND_COLOURS, badge, button, paragraph
 from labkb.sphinxext.blocks import bullets, field_list, section
 from labkb.sphinxext.domain import kb_domain
 from labkb.sphinxext.model_card import model_card
+from labkb.sphinxext.nodes import kb_grid
 from labkb.sphinxext.sanitize import sanitize
+from labkb.sphinxext.sources import based_on, derived_section, source_facts, sources_section
 
 logger = logging.getLogger(__name__)
 
@@ -88,7 +91,22 @@ class EntryPageDirective(SphinxDirective):
             sec = section("Related", "related")
             sec += bullets([paragraph(self.entry_ref(r)) for r in data["related"]])
             page += sec
+        if kind == "source":
+            page += self.based_on(entry_id)
+        if data.get("sources"):
+            page += sources_section(data["sources"], self.env.docname)
+        derived = derived_section(data)
+        if derived is not None:
+            page += derived
         return [page]
+
+    def based_on(self, source_id: str) -> nodes.section:
+        """What is based on this source (filled at write time; re-written when it changes)."""
+        sec = based_on(source_id, self.env.docname)
+        for grid in sec.findall(kb_grid):
+            kb_domain(self.env).note_aggregate(self.env.docname, grid["selector"])
+            self.set_source_info(grid)
+        return sec
 
     # -- pieces ----------------------------------------------------------------------------------
     def line(self, field: str) -> int:
@@ -110,9 +128,11 @@ class EntryPageDirective(SphinxDirective):
         data = record["data"]
         items: list[nodes.Node] = [badge(record["kind"], KIND_COLOURS.get(record["kind"],
                                                                          "secondary"))]
+        derived = data.get("derived", {})
         for field, colour in (("status", "info"), ("year", "secondary"), ("venue", "dark")):
             if data.get(field):
-                items.append(badge(str(data[field]), colour, outline=True))
+                items.append(badge(shown_as_derived(data[field], derived.get(field)), colour,
+                                   outline=True))
         items += [badge(t, "secondary", outline=True, extra=("kb-tag",))
                   for t in data.get("tags", [])]
         return paragraph(*items, classes=["kb-badges"])
@@ -122,7 +142,8 @@ class EntryPageDirective(SphinxDirective):
                                    for k, url in data.get("links", {}).items()]
         repo = data.get("github")
         if repo:
-            items.append(button(f"GitHub: {repo}", f"https://github.com/{repo}", "secondary"))
+            label = shown_as_derived(f"GitHub: {repo}", data.get("derived", {}).get("github"))
+            items.append(button(label, f"https://github.com/{repo}", "secondary"))
             if self.config.kb_star_badges:
                 items.append(nodes.image(uri=f"https://img.shields.io/github/stars/{repo}"
                                              "?style=social", alt=f"GitHub stars of {repo}",
@@ -143,7 +164,8 @@ class EntryPageDirective(SphinxDirective):
         return [holder]
 
     def facts(self, data: dict[str, Any]) -> nodes.field_list:
-        rows: list[tuple[str, list[nodes.Node]]] = []
+        rows: list[tuple[str, list[nodes.Node]]] = (source_facts(data) if self.record["kind"] ==
+                                                    "source" else [])
         if data.get("name_zh"):
             rows.append(("Chinese name", [nodes.Text(data["name_zh"])]))
         if data.get("organization"):

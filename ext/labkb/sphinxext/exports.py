@@ -20,6 +20,7 @@ from labkb.outputs.knowledge import (
     knowledge_schema,
     publication_record,
     sitemap,
+    source_json_ld,
     write_if_changed,
 )
 from labkb.sphinxext.domain import cite_domain, kb_domain
@@ -50,11 +51,13 @@ def write_exports(app: Sphinx, exception: Exception | None) -> None:
     if not (state.wrote or kb_domain(app.env).data.get("changed", True)) \
             and (out / EXPORT).exists():
         return  # nothing read or written, no .bib change: the files of last time are right
-    domain = kb_domain(app.env)
+    records = sorted(kb_domain(app.env).entries(), key=lambda r: r["id"])
     entries = [{"id": r["id"], "kind": r["kind"], "url": _url(app, r["docname"]), **r["data"]}
-               for r in sorted(domain.entries(), key=lambda r: r["id"])]
-    write_if_changed(out / EXPORT, json.dumps(knowledge(entries, publications(app)), **JSON_DUMP)
-                     + "\n")
+               for r in records if r["kind"] != "source"]
+    sources = [{"id": r["id"], "url_on_site": _url(app, r["docname"]), **r["data"]}
+               for r in records if r["kind"] == "source"]
+    write_if_changed(out / EXPORT, json.dumps(knowledge(entries, publications(app), sources),
+                                              **JSON_DUMP) + "\n")
     write_if_changed(out / EXPORT_SCHEMA, json.dumps(knowledge_schema(), **JSON_DUMP) + "\n")
     if app.config.html_baseurl:
         write_if_changed(out / "sitemap.xml",
@@ -72,11 +75,16 @@ def add_json_ld(app: Sphinx, pagename: str, templatename: str, context: dict[str
     domain = kb_domain(app.env)
     record = domain.data["docs"].get(pagename)
     data: dict[str, Any] | None = None
-    if record and record.get("data"):
+    if record and record.get("data") and record["kind"] == "source":
+        data = {"@context": "https://schema.org",
+                **source_json_ld(record["data"], _url(app, pagename))}
+    elif record and record.get("data"):
         entry = record["data"]
         cites = [_article(app, k) for k in entry.get("papers", [])]
+        based_on = [source_json_ld(s["data"], _url(app, s["docname"])) for ref in
+                    entry.get("sources", []) if (s := domain.entry(ref["id"])) is not None]
         data = entry_json_ld(entry, _url(app, pagename),
-                             [c for c in cites if c] if cites else None)
+                             [c for c in cites if c] if cites else None, based_on)
     elif pagename.startswith(app.config.kb_people_dir + "/") and not pagename.endswith("/index"):
         data = {"@context": "https://schema.org", "@type": "Person",
                 "name": context.get("title", ""), "url": _url(app, pagename)}

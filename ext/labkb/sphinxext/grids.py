@@ -21,8 +21,9 @@ from labkb.sphinxext.nodes import kb_grid
 
 logger = logging.getLogger(__name__)
 
-FILTER_FIELDS = ("area", "tag", "kind", "status", "year")
-_FIELD_OF = {"area": "areas", "tag": "tags", "kind": "kind", "status": "status", "year": "year"}
+FILTER_FIELDS = ("area", "tag", "kind", "status", "year", "source")
+_FIELD_OF = {"area": "areas", "tag": "tags", "kind": "kind", "status": "status", "year": "year",
+             "source": "source"}
 
 
 def _csv(value: str | None) -> list[str]:
@@ -48,7 +49,8 @@ class GridDirective(_GridBase):
     """A grid of cards for the entries that match every given option.
 
     Options take comma-separated values (any of them matches): ``:area:``, ``:tag:``, ``:kind:``,
-    ``:status:``, ``:year:``; ``:ids:`` lists entries explicitly (shown in that order);
+    ``:status:``, ``:year:``, ``:source:`` (entries based on that source record); ``:ids:``
+    lists entries explicitly (shown in that order);
     ``:sort:`` is ``name`` (default), ``year``, ``-year`` or ``id``; ``:limit:`` caps the count;
     ``:columns:`` gives columns per breakpoint (xs sm md lg), default ``1 2 3 3``.
     """

@@ -16,21 +16,27 @@ from labkb.core.select import matches
 from labkb.sphinxext.context import build_context
 from labkb.sphinxext.domain import cite_domain, kb_domain
 from labkb.sphinxext.publications import pub_matches, update_bibindex
+from labkb.sphinxext.sources import source_pages_to_rewrite
 
 
 def reset(app: Sphinx, env: BuildEnvironment, added: set[str], changed: set[str],
           removed: set[str]) -> list[str]:
     """``env-get-outdated``: start a build's record of entries as they were before it."""
     kb_domain(env).data["old"] = {}
+    kb_domain(env).data["old_page_sources"] = {}
     return []
 
 
 def remember_old(app: Sphinx, env: BuildEnvironment, docname: str) -> None:
     """``env-purge-doc``: keep the record a re-read or removed document had."""
-    record = kb_domain(env).data["docs"].get(docname)
-    old = kb_domain(env).data.get("old")
+    data = kb_domain(env).data
+    record = data["docs"].get(docname)
+    old = data.get("old")
     if record is not None and old is not None:
         old.setdefault(docname, record)
+    page_sources = data["page_sources"].get(docname)
+    if page_sources is not None:
+        data.setdefault("old_page_sources", {}).setdefault(docname, page_sources)
 
 
 def before_read(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
@@ -75,6 +81,8 @@ def pages_to_rewrite(app: Sphinx, env: BuildEnvironment) -> list[str]:
     # the exports need writing again only when something they show may have changed
     domain.data["changed"] = bool(reread or old or keys)
     # the re-read documents are written anyway
+    out |= source_pages_to_rewrite(domain, reread | set(old), old,
+                                   domain.data.get("old_page_sources", {}))
     return sorted((out - reread) & env.found_docs)
 
 

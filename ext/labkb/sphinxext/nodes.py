@@ -20,6 +20,14 @@ class kb_overview(nodes.General, nodes.Element):  # noqa: N801
     """Placeholder for the research-area overview charts."""
 
 
+class kb_source_pages(nodes.General, nodes.Element):  # noqa: N801
+    """Placeholder for the pages naming the source ``node["source"]``."""
+
+
+class kb_curation(nodes.General, nodes.Element):  # noqa: N801
+    """Placeholder for the curation page's figures."""
+
+
 class kb_div(nodes.General, nodes.Element):  # noqa: N801
     """A ``<div>`` with ``data-kb-*`` attributes (cards, publications) for the filter bar."""
 

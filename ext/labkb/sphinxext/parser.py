@@ -54,6 +54,9 @@ class EntryParser(MystParser):
             "id": entry_id, "kind": kind, "docname": docname, "path": path,
             "anchor": f"kb-{kind}-{entry_id}", "data": result.data,
             "lines": {field_path(loc): line for loc, line in loaded.lines.items() if len(loc) <= 2},
+            # references to nothing, for the curation page (as "what", "file:line")
+            "missing": [(f"{p.field}: {p.message}", p.location) for p in result.problems
+                        if p.subtype in ("ref", "source")],
         })
         # the site's MyST settings without substitutions: ``{{ ... }}`` is a Jinja2 expression with
         # the Sphinx environment in reach (code, not text), and a description is data

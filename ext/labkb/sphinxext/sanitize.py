@@ -15,7 +15,7 @@ from docutils import nodes
 from sphinx import addnodes
 from sphinx.util import logging
 
-from labkb.core.schema import unsafe_uri
+from labkb.core.fields import unsafe_uri
 
 logger = logging.getLogger(__name__)
 

@@ -18,6 +18,7 @@ from labkb.sphinxext.bibtex import (
 )
 from labkb.sphinxext.config import add_options, check_config
 from labkb.sphinxext.context import SUFFIX
+from labkb.sphinxext.curation import CurationDirective, check_threshold, fill_curation
 from labkb.sphinxext.domain import EntryRole, KBDomain, index_entries
 from labkb.sphinxext.entry_page import EntryPageDirective
 from labkb.sphinxext.exports import add_json_ld, note_write, write_exports
@@ -26,9 +27,11 @@ from labkb.sphinxext.incremental import before_read, pages_to_rewrite, remember_
 from labkb.sphinxext.nodes import (
     HTML_VISITORS,
     depart_passthrough,
+    kb_curation,
     kb_grid,
     kb_overview,
     kb_publications,
+    kb_source_pages,
     visit_passthrough,
 )
 from labkb.sphinxext.overview import OverviewDirective, fill_overview
@@ -36,66 +39,95 @@ from labkb.sphinxext.parser import FILETYPE, EntryParser, skip_undecodable
 from labkb.sphinxext.publications import PublicationsDirective, fill_publications
 from labkb.sphinxext.pybtex_plugins import preload_plugins
 from labkb.sphinxext.search import teach_jieba
+from labkb.sphinxext.sources import SourcesDirective, fill_source_pages
 
 STATIC = Path(__file__).parent.parent / "static"
 
 
 def setup_extension(app: Sphinx) -> dict[str, Any]:
+    """Wire every concept of the extension into ``app``; each has its own small setup below."""
     preload_plugins()
     app.setup_extension("myst_parser")
     app.setup_extension("sphinx_design")
-
     add_options(app)
     app.connect("config-inited", check_config)  # before Sphinx's own type check (priority 800)
+    _setup_entries(app)
+    _setup_bibtex(app)
+    _setup_nodes(app)
+    _setup_directives(app)
+    _setup_builds(app)
+    app.add_static_dir(STATIC)
+    app.add_css_file("labkb.css")
+    app.add_js_file("labkb.js", loading_method="defer")
+    return {
+        "version": __version__,
+        "env_version": 4,
+        "parallel_read_safe": True,
+        "parallel_write_safe": True,
+    }
 
+
+def _setup_entries(app: Sphinx) -> None:
+    """Entry files are documents of their own, held by the ``kb`` domain, linked by roles."""
     app.add_source_suffix(SUFFIX, FILETYPE)
     app.add_source_parser(EntryParser)
     app.add_domain(KBDomain)
-    if "sphinxcontrib.bibtex" in app.extensions and (domain := cached_bibtex_domain()):
+    for kind in ("project", "model", "source", "entry"):
+        app.add_role(kind, EntryRole())
+    app.connect("env-before-read-docs", skip_undecodable, priority=400)
+    app.connect("env-updated", index_entries)
+
+
+def _setup_bibtex(app: Sphinx) -> None:
+    """sphinxcontrib-bibtex, when the site uses it: cached formatting, a safe footcite, checks."""
+    if "sphinxcontrib.bibtex" not in app.extensions:
+        return
+    if domain := cached_bibtex_domain():
         app.add_domain(domain, override=True)
-    if "sphinxcontrib.bibtex" in app.extensions and (footcite := safe_footcite_role()):
+    if footcite := safe_footcite_role():
         app.add_role("footcite", footcite, override=True)
         for name in ("p", "t"):
             app.add_role_to_domain("footcite", name, footcite, override=True)
-    for kind in ("project", "model", "entry"):
-        app.add_role(kind, EntryRole())
-    app.add_directive("kb-entry-page", EntryPageDirective)
-    app.add_directive("kb-grid", GridDirective)
-    app.add_directive("kb-card", CardDirective)
+    app.connect("builder-inited", begin_lenient_parse, priority=450)
+    app.connect("builder-inited", end_lenient_parse, priority=550)
+    app.connect("doctree-resolved", drop_unsafe_links)
+
+
+def _setup_nodes(app: Sphinx) -> None:
+    """Placeholders render their children in every builder; labkb's elements have HTML."""
     passthrough = (visit_passthrough, depart_passthrough)
-    placeholders: tuple[type[nodes.Element], ...] = (kb_grid, kb_publications, kb_overview)
+    placeholders: tuple[type[nodes.Element], ...] = (kb_grid, kb_publications, kb_overview,
+                                                     kb_source_pages, kb_curation)
     for node in placeholders:
         app.add_node(node, html=passthrough, latex=passthrough, text=passthrough,
                      man=passthrough, texinfo=passthrough)
     for element, visitors in HTML_VISITORS.items():
         app.add_node(element, html=visitors, latex=passthrough, text=passthrough, man=passthrough,
                      texinfo=passthrough)
-    app.add_directive("kb-publications", PublicationsDirective)
-    app.add_directive("kb-overview", OverviewDirective)
 
+
+def _setup_directives(app: Sphinx) -> None:
+    """The directives, and the write-time handlers that fill their placeholders."""
+    for name, directive, fill in (
+            ("kb-entry-page", EntryPageDirective, None),
+            ("kb-grid", GridDirective, fill_grids), ("kb-card", CardDirective, None),
+            ("kb-publications", PublicationsDirective, fill_publications),
+            ("kb-overview", OverviewDirective, fill_overview),
+            ("kb-sources", SourcesDirective, fill_source_pages),
+            ("kb-curation", CurationDirective, fill_curation)):
+        app.add_directive(name, directive)
+        if fill is not None:
+            app.connect("doctree-resolved", fill)
+
+
+def _setup_builds(app: Sphinx) -> None:
+    """Incremental builds, search words and the exports."""
     app.connect("env-get-outdated", reset)
     app.connect("env-purge-doc", remember_old)
-    app.connect("env-before-read-docs", skip_undecodable, priority=400)
     app.connect("env-before-read-docs", before_read)
-    app.connect("env-updated", index_entries)
     app.connect("env-get-updated", pages_to_rewrite)
-    app.connect("doctree-resolved", fill_grids)
-    app.connect("doctree-resolved", fill_publications)
-    app.connect("doctree-resolved", fill_overview)
-    app.connect("doctree-resolved", drop_unsafe_links)
     app.connect("doctree-resolved", teach_jieba)
     app.connect("doctree-resolved", note_write)
     app.connect("html-page-context", add_json_ld)
     app.connect("build-finished", write_exports)
-    app.connect("builder-inited", begin_lenient_parse, priority=450)
-    app.connect("builder-inited", end_lenient_parse, priority=550)
-
-    app.add_static_dir(STATIC)
-    app.add_css_file("labkb.css")
-    app.add_js_file("labkb.js", loading_method="defer")
-    return {
-        "version": __version__,
-        "env_version": 3,
-        "parallel_read_safe": True,
-        "parallel_write_safe": True,
-    }
+    app.connect("build-finished", check_threshold)

@@ -9,3 +9,4 @@ bibtex_default_style = "plain"
 bibtex_reference_style = "author_year"
 kb_star_badges = True
 html_search_language = "zh"
+kb_require_sources = False  # this root tests other things; test-kb-sources tests sources

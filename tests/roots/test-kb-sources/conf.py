@@ -1,0 +1,2 @@
+extensions = ["labkb"]
+exclude_patterns = ["_build"]
