@@ -33,8 +33,9 @@ def add_import_commands(command: Command) -> None:
     _entry_arguments(p)
 
     p = command("import-cff", _import_cff, "Turn a CITATION.cff (validated against CFF 1.2.0 first) into "
-                "a project entry; its preferred-citation is merged into a .bib file.",
-                "example: labkb import-cff CITATION.cff --area learning-frameworks --write")
+                "a project entry; its preferred-citation (else the software) is merged into a .bib file, "
+                "both unless --stdout.",
+                "example: labkb import-cff CITATION.cff --area learning-frameworks")
     p.add_argument("cff", type=Path, help="the CITATION.cff file")
     p.add_argument("--id", help="entry id (default: from the title)")
     p.add_argument("--to", type=Path, help="the .bib file for the preferred citation (default: "
@@ -231,9 +232,9 @@ def _cff_citation(args: argparse.Namespace, result: Any, entry_id: str) -> int:
     action = merged.actions[0]
     if action.record is not None:
         result.data["papers"] = [action.record.key]
-    if args.write and not args.stdout and merged.changes():
+    if not args.stdout and merged.changes():
         apply(merged, lambda p: _maybe_read(Path(p)) or "", _write)
-    print(merged.report("preferred-citation", args.write and not args.stdout), end="", file=sys.stderr)
+    print(merged.report("citation record", not args.stdout), end="", file=sys.stderr)
     return 0
 
 

@@ -95,8 +95,8 @@ def _entry(doc: dict[str, Any], loaded: Loaded, out: CffImport, people: dict[str
         data["tags"] = [str(k) for k in doc["keywords"]]
     for key in ("version", "license", "doi", "repository-artifact", "identifiers", "references"):
         if doc.get(key) is not None:
-            where = "the .bib record" if key in ("version", "doi", "license") else "nowhere"
-            out.notes.append(Problem(out.path, loaded.line((key,)), key, f"no project field; kept in {where}",
+            where = "kept in the .bib record" if key in ("version", "doi", "license") else "not imported"
+            out.notes.append(Problem(out.path, loaded.line((key,)), key, f"no project field; {where}",
                                      "cff"))
 
 

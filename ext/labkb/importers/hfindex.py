@@ -165,8 +165,8 @@ def _eval_result(item: Any, path: Path, line: int, out: Notes) -> dict[str, Any]
     value = item.get("value") if isinstance(item, dict) else None
     if not all(isinstance(v, str) and v and "{" not in v for v in (ident, task)) or not isinstance(
             value, (int, float, str)) or isinstance(value, bool) or "{" in str(value):
-        out.problems.append(Problem(str(path), line, "", "a result needs dataset.id, dataset.task_id and "
-                                    "value (a placeholder such as {task_id} is not one); skipped", "schema"))
+        out.notes.append(Problem(str(path), line, "", "a result needs dataset.id, dataset.task_id and "
+                                 "value (a placeholder such as {task_id} is not one); skipped", "hf"))
         return None
     assert isinstance(item, dict) and isinstance(dataset, dict)
     data_set: dict[str, Any] = {"type": ident, "name": ident}

@@ -96,7 +96,7 @@ class Plan:
         return ", ".join(f"{self.count(s)} {s}" for s in STATUSES)
 
     def report(self, title: str, write: bool) -> str:
-        mode = "dry run; --write applies it"
+        mode = "dry run"
         if write:
             mode = "written" if self.changes() else "nothing to change"
         lines = [f"{title}: {self.summary()} ({mode})"]
@@ -204,9 +204,13 @@ def _compare(work: Work, record: Record, action: Action, paired: bool) -> None:
     if work.type != record.work.type:
         text = f"type: kept @{record.work.type}, the input has @{work.type}"
         (action.notes if paired else action.conflicts).append(text + (" (other version)" if paired else ""))
+    if paired:
+        _pair_ids(work, record, action)
     for name, value in work.fields.items():
         have = record.has(name)
-        if have is None:
+        if have is None and paired and name in VERSION_FIELDS:
+            action.notes.append(f"{name}: {_short(value)} is the other version's; not copied")
+        elif have is None:
             (record.work.fields if record.new else record.added)[name] = value
             action.added.append(name)
         elif not _same(name, have, value):
@@ -215,6 +219,15 @@ def _compare(work: Work, record: Record, action: Action, paired: bool) -> None:
                 action.notes.append(text + " (other version)")
             else:
                 action.conflicts.append(text)
+
+
+def _pair_ids(work: Work, record: Record, action: Action) -> None:
+    """The preprint's arXiv id, stated in a venue or URL field, as ``eprint`` on the published record."""
+    arxiv = arxiv_of(work.fields)
+    if arxiv and arxiv_of({**record.work.fields, **record.added}) is None and record.has("eprint") is None:
+        target = record.work.fields if record.new else record.added
+        target["eprint"], target["archiveprefix"] = arxiv, "arXiv"
+        action.added += ["eprint", "archiveprefix"]
 
 
 def _same(name: str, have: str, value: str) -> bool:

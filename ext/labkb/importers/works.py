@@ -28,7 +28,8 @@ STOPWORDS = frozenset({
 #: reported as the other version's, not as conflicts, when a preprint is paired with its publication.
 VERSION_FIELDS = frozenset({"journal", "booktitle", "publisher", "volume", "number", "pages", "year",
                             "month", "note", "url", "howpublished", "type", "institution", "date",
-                            "issn", "isbn", "series", "address", "organization", "eprinttype"})
+                            "issn", "isbn", "series", "address", "organization", "eprinttype",
+                            "archiveprefix", "primaryclass", "eprint"})
 
 _DOI_RE = re.compile(r"(10\.\d{4,9}/[^\s\"<>{}]+)", re.I)
 _ARXIV_NEW = r"\d{4}\.\d{4,5}"
@@ -114,11 +115,12 @@ def arxiv_of(fields: dict[str, str]) -> str | None:
 
 
 def is_preprint(fields: dict[str, str]) -> bool:
-    """An arXiv record with nothing published: no DOI but arXiv's, and an arXiv venue or none."""
-    if arxiv_of(fields) is None or doi_of(fields) is not None:
-        return False
+    """An arXiv record: an arXiv (or DBLP's CoRR) venue, or no venue and an arXiv id. Only the venue
+    counts, so what a merge adds (an eprint, a DOI) does not change what a record is."""
     venue = " ".join(fields.get(n, "") for n in ("journal", "booktitle", "publisher", "howpublished"))
-    return not venue.strip() or bool(re.search(r"arxiv|\bcorr\b", venue, re.I))
+    if venue.strip():
+        return bool(re.search(r"arxiv|\bcorr\b", venue, re.I))
+    return arxiv_of(fields) is not None
 
 
 def fold(text: str) -> str:
