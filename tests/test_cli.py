@@ -302,6 +302,11 @@ def test_import_hf_template_maps_and_drops_placeholders(template_card, docs, tmp
                      r"set to 'Hugging Face model card'", err)
     assert re.search(r"README.md:\d+: section not mapped: Citation: @misc\{demo", err)
     assert run(capsys, "check", "--docs", docs)[0] == 0
+    before = path.read_text(encoding="utf-8")
+    code, out, _ = run(capsys, "import-hf", readme, "--area", "vision", "--docs", docs)
+    assert code == 0 and out.strip() == f"{path} (unchanged)"  # importing twice changes nothing
+    assert path.read_text(encoding="utf-8") == before
+    readme.write_text(template_card.replace("A demo model for the tests.", "Changed."), encoding="utf-8")
     code, _, err = run(capsys, "import-hf", readme, "--area", "vision", "--docs", docs)
     assert code == 1 and "already exists; refusing to overwrite it (use --force)" in err
     assert run(capsys, "import-hf", readme, "--area", "vision", "--docs", docs, "--force")[0] == 0
@@ -368,10 +373,14 @@ A second intro paragraph.
     for note in ("4: widget: front matter key not mapped",
                  "10: model-index[0].results[0].dataset.args: not in the schema; dropped",
                  "12: model-index[0].results[0].metrics[0].args: not in the schema; dropped",
-                 "23: section not mapped: Environmental Impact: - **Hardware Type:** 8 GPUs",
+                 "23: section kept in the description: Environmental Impact",
                  "27: Model Sources: **Blog:** https://example.org/blog: not mapped",
-                 "17: section not mapped: text before the first section: A second intro paragraph."):
+                 "17: text before the first section: kept in the description: A second intro paragraph."):
         assert f"{readme}:{note}" in err, note
+    # a section with no field of its own, and the rest of the intro, stay in the description (raw HTML
+    # with only a relative image in it leaves nothing)
+    assert data["description"] == ("A second intro paragraph.\n\n**Environmental Impact**\n\n"
+                                   "- **Hardware Type:** 8 GPUs")
     assert not (docs / "models" / "tiny-model.yaml").exists()
 
 
@@ -383,6 +392,8 @@ def test_import_hf_errors(docs, tmp_path, capsys):
     assert code == 1 and re.search(rf"{re.escape(str(readme))}:[45]: YAML syntax error", err)
     code, _, err = run(capsys, "import-hf", tmp_path / "nope.md", "--area", "vision", "--docs", docs)
     assert code == 1 and "cannot read" in err
+    readme = tmp_path / "模型" / "README.md"  # neither the title nor the folder name gives an id
+    readme.parent.mkdir()
     readme.write_text("---\nlanguage: [English]\n---\n# 模型\n\nSummary.\n", encoding="utf-8")
     code, _, err = run(capsys, "import-hf", readme, "--area", "vision", "--docs", docs)
     assert code == 1 and "cannot use '' as an id: pass --id" in err

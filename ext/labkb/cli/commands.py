@@ -9,16 +9,17 @@ Only argument parsing and output live here; the work is done by the loader, the 
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import json
-import re
 import sys
+import textwrap
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 from labkb.cli.check import check_paths, context_for, default_bibfiles, entry_files
+from labkb.cli.common import CliError, find_entry, problem_line, read_text, report
+from labkb.cli.imports import add_import_commands
 from labkb.core.config import KbConfig
 from labkb.core.coverage import Record, coverage, report_lines
 from labkb.core.fields import ID_RE
@@ -32,15 +33,9 @@ EPILOG = "exit status: 0 success, 1 problems found or a refusal, 2 usage error"
 DOCS_HELP = "the docs folder (default: docs)"
 
 
-class CliError(Exception):
-    """A refusal or a missing input: reported as ``labkb: <message>``, exit status 1."""
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
-    if args.command == "import-hf" and not args.area and not args.stdout:
-        args.subparser.error("--area is required (entries need a research area), unless --stdout is given")
     run: Callable[[argparse.Namespace], int] = args.run
     try:
         return run(args)
@@ -53,8 +48,14 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="labkb", description=DESCRIPTION, epilog=EPILOG)
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    def command(name: str, run: Callable[[argparse.Namespace], int], text: str) -> argparse.ArgumentParser:
-        p = sub.add_parser(name, help=text, description=text, epilog=EPILOG)
+    def command(name: str, run: Callable[[argparse.Namespace], int], text: str,
+                example: str = "") -> argparse.ArgumentParser:
+        if example:  # kept on its own line: the description is wrapped here, not by argparse
+            p = sub.add_parser(name, help=text, description=textwrap.fill(text, 100),
+                               epilog=f"{example}\n\n{EPILOG}",
+                               formatter_class=argparse.RawDescriptionHelpFormatter)
+        else:
+            p = sub.add_parser(name, help=text, description=text, epilog=EPILOG)
         p.set_defaults(run=run, subparser=p)
         return p
 
@@ -79,16 +80,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("id", help="the entry id, which is the file name: lowercase letters, digits, hyphens")
     p.add_argument("--docs", type=Path, default=Path("docs"), help=DOCS_HELP)
 
-    p = command("import-hf", _import_hf, "Turn a Hugging Face model card (README.md) into a model entry; "
-                "what does not map is listed on stderr.")
-    p.add_argument("readme", type=Path, help="the model card: YAML front matter and Markdown")
-    p.add_argument("--id", help="entry id (default: derived from the card's title)")
-    p.add_argument("--area", action="append", default=[], metavar="AREA",
-                   help="research area id (repeat or comma-separate); required unless --stdout")
-    p.add_argument("--docs", type=Path, default=Path("docs"), help=DOCS_HELP)
-    p.add_argument("--stdout", action="store_true",
-                   help="print the entry instead of writing docs/models/ID.yaml")
-    p.add_argument("--force", action="store_true", help="overwrite an existing entry file")
+    add_import_commands(command)
 
     p = command("export-hf", _export_hf, "Write a model entry as a Hugging Face model card (README.md).")
     p.add_argument("id", help="id of a model entry (docs/models/ID.yaml)")
@@ -132,7 +124,7 @@ def _check(args: argparse.Namespace) -> int:
 
         problems += check_bibfiles(bibs)
     for problem in problems:
-        print(_line(problem), file=sys.stderr)
+        print(problem_line(problem), file=sys.stderr)
     checked = f"{count} entries" + (f" and {len(bibs)} .bib files" if bibs else "")
     total = len(problems) + len(config_problems)
     print(f"{checked} checked, {total} problems", file=sys.stderr)
@@ -156,9 +148,6 @@ def _unique(paths: Sequence[Path]) -> list[Path]:
     return list(seen.values())
 
 
-def _line(problem: Problem) -> str:
-    """``file:line: field: message [kb.subtype]``, as the build prints it."""
-    return f"{problem} [kb.{problem.subtype}]"
 
 
 def _progress(total: int) -> Callable[[int], None] | None:
@@ -197,7 +186,7 @@ def _new(args: argparse.Namespace) -> int:
     if not ID_RE.match(args.id):
         raise CliError(f"invalid id {args.id!r}: use lowercase letters, digits and hyphens, starting with a "
                        "letter")
-    taken = _find(args.docs, args.id)
+    taken = find_entry(args.docs, args.id)
     if taken is not None:
         raise CliError(f"{taken} already exists; refusing to overwrite it (an id names one entry)")
     config = KbConfig.discover(args.docs)[0]
@@ -221,67 +210,6 @@ def _new(args: argparse.Namespace) -> int:
 # -- Hugging Face and CFF -----------------------------------------------------------------------------
 
 
-def _import_hf(args: argparse.Namespace) -> int:
-    from labkb.cli.scaffold import modeline
-    from labkb.core.writer import entry_yaml
-    from labkb.importers.hf import import_card
-
-    text = _read(args.readme)
-    card = import_card(text, str(args.readme))
-    if card.problems:
-        return _report(card.problems)
-    data = card.data
-    areas = [a.strip() for value in args.area for a in value.split(",") if a.strip()]
-    if areas:
-        data["areas"] = areas
-    entry_id = args.id or _slug(str(data.get("name", "")))
-    if not ID_RE.match(entry_id):
-        raise CliError(f"cannot use {entry_id!r} as an id: pass --id with lowercase letters, digits and "
-                       "hyphens, starting with a letter")
-    config = KbConfig.discover(args.docs)[0]
-    folder = config.folder_of_kind("model") or "models"
-    path = args.docs / folder / f"{entry_id}.yaml"
-    source_path = args.docs / (config.folder_of_kind("source") or "sources") / f"{entry_id}-card.yaml"
-    data["sources"] = [{"id": source_path.stem}]  # the card is what the entry states facts from
-    if not args.stdout:
-        taken = _find(args.docs, entry_id)
-        if taken is not None and taken != path:
-            raise CliError(f"the id {entry_id!r} is taken by {taken}; pass another --id")
-        if not path.parent.is_dir():
-            raise CliError(f"{path.parent} is not a folder: is --docs the docs folder?")
-        _refuse_existing(path, args.force)
-    output = modeline("model") + "\n" + entry_yaml(data)
-    where = "<stdout>" if args.stdout else str(path)
-    context = context_for(args.docs)
-    context = dataclasses.replace(context, sources=(context.sources or frozenset()) | {source_path.stem})
-    result = validate(load_yaml(output, where), where, entry_id, "model", context)
-    problems = [p for p in result.problems if areas or p.field != "areas"]
-    for note in card.notes:
-        print(note, file=sys.stderr)
-    if args.stdout:
-        print(output, end="")
-    else:
-        path.write_text(output, encoding="utf-8")
-        print(path)
-    if not args.stdout and not source_path.exists() and source_path.parent.is_dir():
-        source_path.write_text(card_source(str(data["name"])), encoding="utf-8")
-        print(source_path)
-    elif not source_path.exists():
-        print(f"note: the entry cites the source record {source_path}; write it too "
-              "(labkb new source)", file=sys.stderr)
-    if not areas:
-        print("note: add areas: [...] (research area ids) before saving the entry", file=sys.stderr)
-    return _report(problems)
-
-
-def card_source(name: str) -> str:
-    """The source record of an imported model card: what it is, nothing it does not say."""
-    from labkb.cli.scaffold import modeline
-    from labkb.core.writer import dump_yaml
-
-    record = {"name": f"{name} model card", "type": "model card (Hugging Face)",
-              "summary": "The Hugging Face model card (README.md) the entry was imported from."}
-    return modeline("source") + "\n" + dump_yaml(record)
 
 
 def _export_hf(args: argparse.Namespace) -> int:
@@ -290,7 +218,7 @@ def _export_hf(args: argparse.Namespace) -> int:
     path, kind, data = _load_entry(args.docs, args.id)
     if kind != "model":
         raise CliError(f"{path} is a project; export-hf needs a model (docs/models/{args.id}.yaml)")
-    bibtex = bib_records((str(bib), _read(bib)) for bib in default_bibfiles(args.docs))
+    bibtex = bib_records((str(bib), read_text(bib)) for bib in default_bibfiles(args.docs))
     text, notes = export_card(data, bibtex)
     for note in notes:
         print(f"{path}: {note}", file=sys.stderr)
@@ -310,30 +238,22 @@ def _cff(args: argparse.Namespace) -> int:
 # -- helpers ------------------------------------------------------------------------------------------
 
 
-def _find(docs: Path, entry_id: str) -> Path | None:
-    folders = KbConfig.discover(docs)[0].entry_dirs
-    return next((p for folder in folders if (p := docs / folder / f"{entry_id}.yaml").is_file()), None)
 
 
 def _load_entry(docs: Path, entry_id: str) -> tuple[Path, str, dict[str, Any]]:
     """A valid entry's data by id; its problems (file:line: field: message) refuse it."""
-    path = _find(docs, entry_id)
+    path = find_entry(docs, entry_id)
     if path is None:
         folders = " or ".join(str(docs / f) for f in KbConfig.discover(docs)[0].entry_dirs)
         raise CliError(f"unknown entry id {entry_id!r}: no {entry_id}.yaml in {folders}")
     kind = KbConfig.discover(docs)[0].kind_of_folder(path.parent.name) or "project"
-    result = validate(load_yaml(_read(path), str(path)), str(path), entry_id, kind)
+    result = validate(load_yaml(read_text(path), str(path)), str(path), entry_id, kind)
     if result.problems or result.data is None:
-        _report(result.problems)
+        report(result.problems)
         raise CliError(f"{path} has problems; fix them first")
     return path, kind, result.data
 
 
-def _read(path: Path) -> str:
-    try:
-        return path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise CliError(f"cannot read {path}: {exc}") from exc
 
 
 def _refuse_existing(path: Path, force: bool) -> None:
@@ -351,12 +271,4 @@ def _emit(text: str, output: Path | None, force: bool) -> int:
     return 0
 
 
-def _report(problems: Sequence[Problem]) -> int:
-    for problem in problems:
-        print(_line(problem), file=sys.stderr)
-    return 1 if problems else 0
 
-
-def _slug(name: str) -> str:
-    """An id from a card title: ``Org/My Model-7B`` -> ``my-model-7b``."""
-    return re.sub(r"[^a-z0-9]+", "-", name.rsplit("/", 1)[-1].lower()).strip("-")

@@ -22,7 +22,7 @@ SITE_ONLY_FIELDS = {
     "abbr", "abstract", "additional_info", "altmetric", "annotation", "arxiv", "award",
     "award_name", "bibtex_show", "blog", "code", "google_scholar_id", "html", "inspirehep_id",
     "pdf", "poster", "preview", "selected", "slides", "supp", "video", "website", "keywords",
-    "has_code", "affiliations", "citations", "date", "people",
+    "has_code", "affiliations", "citations", "citations_asof", "openalex", "date", "people",
 }
 
 #: al-folio's link buttons, in its order: (field, label).

@@ -158,9 +158,11 @@ class Model(Project):
     significance: list[Item] = _f("Open-source significance (name, description).", [])
     limitations: list[Item] = _f("Bias, risks, limitations and challenges.", [])
     outlook: list[Item] = _f("Future directions.", [])
-    license: Short | None = _f("License id, as on the Hugging Face Hub (e.g. apache-2.0).")
-    language: list[Annotated[str, Field(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]+)?$")]] = _f(
-        "ISO 639-1 language codes.", [])
+    license: Short | None = _f("License id, as on the Hugging Face Hub (e.g. apache-2.0, or other).")
+    license_name: Short | None = _f("Name of the license when `license` is other, as on the Hub.")
+    license_link: HttpUrl | None = _f("Link to the license text when `license` is other.")
+    language: list[Annotated[str, Field(pattern=r"^(?:[a-z]{2,3}(-[A-Za-z0-9]+)?|multilingual)$")]] = _f(
+        "ISO 639-1 language codes, or multilingual (as the Hub allows).", [])
     pipeline_tag: Short | None = _f("Hugging Face task, e.g. image-text-to-text.")
     library_name: Short | None = _f("Library, e.g. transformers.")
     datasets: list[Short] = _f("Training datasets (Hub ids or names).", [])

@@ -7,14 +7,9 @@ here imports huggingface_hub: it is only a test dependency that checks the outpu
 
 from __future__ import annotations
 
-import copy
 import re
-import types
-import typing
 from dataclasses import dataclass, field
 from typing import Any
-
-from pydantic import BaseModel
 
 from labkb.core.hfcard import (
     FACTS,
@@ -22,16 +17,23 @@ from labkb.core.hfcard import (
     LIST_SECTIONS,
     META_LISTS,
     META_SCALARS,
-    RESULTS_HEADER,
     SOURCE_LINKS,
     TEXT_SECTIONS,
-    results_row,
 )
 from labkb.core.loader import Loaded, load_yaml
 from labkb.core.problems import Problem, field_path
-from labkb.core.schema import ModelIndex
+from labkb.importers.hfbody import (
+    INTRO_TITLES,
+    SKIPPED,
+    bold_heading,
+    file_name,
+    is_prose,
+    plain,
+    slug,
+    to_myst,
+)
+from labkb.importers.hfindex import model_index, results_table
 
-DEFAULT_SOURCE = {"name": "Hugging Face model card"}
 #: Text the template fills in when a value is missing: dropped, never imported.
 PLACEHOLDER_RE = re.compile(r"\[More Information Needed\]|\{\{.*?\}\}|\{%.*?%\}", re.I | re.S)
 BOILERPLATE = (
@@ -73,6 +75,7 @@ class Imported:
     notes: list[Problem] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     front: Loaded = field(default_factory=Loaded)
+    front_text: str = ""
 
     def note(self, message: str, line: int, where: tuple[str | int, ...] = ()) -> None:
         self.notes.append(Problem(self.path, line, field_path(where), message, "hf"))
@@ -193,7 +196,7 @@ def import_card(text: str, path: str) -> Imported:
     front, sections = split_card(text)
     meta: dict[str, Any] = {}
     if front is not None and front.strip():
-        out.front = loaded = load_yaml(front, path)
+        out.front, out.front_text = (loaded := load_yaml(front, path)), front
         out.problems += [Problem(p.path, p.line + 1, p.field, p.message, p.subtype) for p in loaded.problems]
         if isinstance(loaded.data, dict):
             meta = loaded.data
@@ -202,22 +205,54 @@ def import_card(text: str, path: str) -> Imported:
     data = out.data
     title = next((s for s in sections if s.level == 1), None)
     if title is not None:
-        data["name"] = re.sub(r"^model card for\s+", "", title.title, flags=re.I).strip()
+        data["name"] = re.sub(r"^model card for\s+", "", plain(title.title), flags=re.I).strip()
     intro = blocks(title.body if title else sections[0].body)
-    prose = [b for b in intro if re.match(r"^(?![<|`]|!\[|\[!\[)\W*\w", b)]
+    prose = [b for b in intro if is_prose(b)]
     if prose:
-        data["summary"] = " ".join(line.strip() for line in prose[0].split("\n"))
+        data["summary"] = plain(prose[0])
         intro.remove(prose[0])
     if title:
         intro += blocks(sections[0].body)
     start = title.line if title else sections[0].line
-    _note_unmapped(out, "text before the first section", "\n\n".join(intro), start)
     _map_meta(meta, data, out)
-    _map_sections([s for s in sections[1:] if s is not title], meta, data, out)
-    if "summary" not in data and data.get("description"):
-        data["summary"] = blocks(data["description"])[0].replace("\n", " ")
-        out.note("the card has no summary paragraph; taken from the description", start, ("summary",))
+    kept = [text for text in map(to_myst, intro) if text]
+    extras = ["\n\n".join(kept)] if kept else []
+    if kept:
+        out.note(f"text before the first section: kept in the description: {kept[0][:60]}", start)
+    _map_sections([s for s in sections[1:] if s is not title], meta, data, out, extras)
+    _fallbacks(sections, meta, data, out, start)
     return out
+
+
+def _fallbacks(sections: list[Section], meta: dict[str, Any], data: dict[str, Any], out: Imported,
+               start: int) -> None:
+    """A name and a summary from elsewhere in the card, when it has no title or first paragraph."""
+    if not data.get("name"):
+        index = meta.get("model-index")
+        named = index[0].get("name") if isinstance(index, list) and index and isinstance(index[0], dict) \
+            else None
+        for value, where in ((meta.get("model_name"), "model_name"), (named, "model-index[0].name"),
+                             (file_name(out.path), "the file or folder name")):
+            if isinstance(value, str) and value.strip():
+                data["name"] = value.strip()
+                out.note(f"the card has no # title; name taken from {where}", start, ("name",))
+                break
+    if "summary" in data:
+        return
+    intro = next((s for s in sections if INTRO_TITLES.search(s.title) and any(map(is_prose, blocks(s.body)))),
+                 None)
+    candidates = [(b, intro.line, f"section {intro.title!r}") for b in blocks(intro.body)] if intro else []
+    candidates += [(b, start, "the description") for b in blocks(data.get("description", ""))]
+    found = next(((b, line, where) for b, line, where in candidates if is_prose(b)), None)
+    if found is not None:
+        data["summary"] = plain(found[0])
+        out.note(f"the card has no summary paragraph; taken from {found[2]}", found[1], ("summary",))
+    if len(data.get("summary", "")) > 1000:
+        cut = data["summary"][:1000]
+        end = max(cut.rfind(". "), cut.rfind("。"))
+        data["summary"] = cut[: end + 1] if end > 0 else cut.rsplit(" ", 1)[0] + " …"
+        out.note("summary: the paragraph is over 1000 characters; its first sentences are kept", start,
+                 ("summary",))
 
 
 def _map_meta(meta: dict[str, Any], data: dict[str, Any], out: Imported) -> None:
@@ -228,12 +263,36 @@ def _map_meta(meta: dict[str, Any], data: dict[str, Any], out: Imported) -> None
         value = meta.get(key)
         if value is not None:
             data[key] = value if isinstance(value, list) else [value]
+    if "language" in data:
+        data["language"] = [_language(v, i, out) for i, v in enumerate(data["language"])]
+    link = data.get("license_link")
+    if link is not None and not re.match(r"https?://", str(link)):
+        out.note(f"license_link {link!r} is relative to the Hub repository; not kept",
+                 out.front_line(("license_link",)), ("license_link",))
+        del data["license_link"]
     for key in meta:
         if key not in (*META_SCALARS, *META_LISTS, "model-index"):
             out.note("front matter key not mapped (no such entry field)", out.front_line((key,)), (str(key),))
 
 
-def _map_sections(sections: list[Section], meta: dict[str, Any], data: dict[str, Any], out: Imported) -> None:
+def _language(value: Any, i: int, out: Imported) -> Any:
+    """``- no`` is Norwegian on the Hub (YAML 1.2) but ``False`` in YAML 1.1: read it as the Hub does."""
+    if not isinstance(value, bool):
+        return value
+    listed = isinstance(out.front.data, dict) and isinstance(out.front.data.get("language"), list)
+    line = out.front_line(("language", i) if listed else ("language",))
+    rows = out.front_text.split("\n")
+    written = rows[line - 2] if 0 <= line - 2 < len(rows) else ""
+    word = re.sub(r"^\s*(?:language\s*:)?\s*-?\s*", "", written).strip().strip("'\"").lower()
+    code = word if word in ("no", "n", "on", "off", "yes", "y") else ("no" if value is False else "")
+    out.note(f"YAML 1.1 reads {word or code!r} as {value}; the Hub reads the language code {code!r} "
+             f"(Norwegian for 'no'): imported as {code!r}. Quote it in the card: - '{code}'",
+             line, ("language", i))
+    return code
+
+
+def _map_sections(sections: list[Section], meta: dict[str, Any], data: dict[str, Any], out: Imported,
+                  extras: list[str]) -> None:
     texts: dict[str, list[str]] = {}
     sources: dict[tuple[str, ...], dict[str, str]] = {}
     for section in sections:
@@ -247,10 +306,8 @@ def _map_sections(sections: list[Section], meta: dict[str, Any], data: dict[str,
             continue
         if key == "model sources":
             _sources(body, data, out, section.line)
-        elif key == "results":
-            _note_unmapped(out, section.title, _results_table(body, sources), section.line)
-        elif target is None:
-            _note_unmapped(out, section.title, body, section.line)
+        elif key == "results" or target is None:
+            _extra(section, results_table(body, sources) if key == "results" else body, out, extras)
         elif target in TEXT_SECTIONS.values():
             texts.setdefault(target, []).append(body)
         elif target in LIST_SECTIONS.values():
@@ -259,10 +316,36 @@ def _map_sections(sections: list[Section], meta: dict[str, Any], data: dict[str,
             named = section.key not in ITEM_SECTIONS
             items = [{"name": section.title, "description": body}] if named else map(to_item, blocks(body))
             data.setdefault(target, []).extend(items)
+    if extras:
+        texts.setdefault("description", []).extend(extras)
+    _fit(texts.get("description", []), out)
     for target, parts in texts.items():
-        data[target] = "\n\n".join(parts)
+        data[target] = "\n\n".join(to_myst(p) for p in parts if p.strip()) if target == "description" \
+            else "\n\n".join(parts)
     if "model-index" in meta:
-        data["model-index"] = _model_index(meta["model-index"], sources, out)
+        data["model-index"] = model_index(meta["model-index"], sources, out)
+
+
+def _extra(section: Section, body: str, out: Imported, extras: list[str]) -> None:
+    """A section with no field of its own goes into the description (navigation and citations do not)."""
+    if SKIPPED.search(section.title):
+        _note_unmapped(out, section.title, body, section.line)
+    elif body.strip() and not is_empty(body):
+        extras.append(f"{bold_heading(section.title)}\n\n{to_myst(body)}")
+        out.note(f"section kept in the description: {section.title}", section.line)
+
+
+def _fit(parts: list[str], out: Imported, limit: int = 20000) -> None:
+    """Keep the description within the schema's length: whole parts, in order; the rest is noted."""
+    total = 0
+    for i, part in enumerate(parts):
+        total += len(part) + 2
+        if total > limit:
+            left = [p.split("\n", 1)[0][:60] for p in parts[i:]]
+            out.note(f"description: over {limit} characters; left out: {', '.join(left)}", 1,
+                     ("description",))
+            del parts[i:]
+            return
 
 
 def _inherit(section: Section) -> tuple[str | None, str]:
@@ -314,67 +397,10 @@ def _sources(body: str, data: dict[str, Any], out: Imported, at: int) -> None:
             out.note(f"Model Sources: {block}: not mapped", at)
 
 
-def _cells(line: str) -> list[str]:
-    inner = line.strip().removeprefix("|").removesuffix("|")
-    return [c.strip().replace("\\|", "|") for c in re.split(r"(?<!\\)\|", inner)]
-
-
-def _results_table(body: str, sources: dict[tuple[str, ...], dict[str, str]]) -> str:
-    """Read the sources of the table :func:`export_card` writes; return the rest of the text."""
-    lines = body.split("\n")
-    for i, line in enumerate(lines):
-        if line.lstrip().startswith("|") and _cells(line) == RESULTS_HEADER:
-            end = i + 2
-            while end < len(lines) and lines[end].lstrip().startswith("|"):
-                cells = _cells(lines[end])
-                if len(cells) == len(RESULTS_HEADER):
-                    link = re.fullmatch(r"\[(.+)\]\((https?://\S+)\)", cells[-1])
-                    sources[tuple(cells[:-1])] = ({"name": link.group(1), "url": link.group(2)} if link
-                                                  else {"name": cells[-1]})
-                end += 1
-            return "\n".join(lines[:i] + lines[end:]).strip()
-    return body
-
-
-def _model_index(value: Any, sources: dict[tuple[str, ...], dict[str, str]], out: Imported) -> Any:
-    """Keep the model-index, minus keys the schema lacks; every result gets a source."""
-    if not isinstance(value, list):
-        return value
-    value = _prune(copy.deepcopy(value), ModelIndex, ("model-index",), out)
-    for i, entry in enumerate(value):
-        results = entry.get("results") if isinstance(entry, dict) else None
-        for j, result in enumerate(results if isinstance(results, list) else []):
-            if not isinstance(result, dict) or "source" in result:
-                continue
-            metrics = [m for m in result.get("metrics") or [] if isinstance(m, dict)]
-            row = results_row(entry.get("name", ""), result, metrics[0]) if metrics else None
-            source = sources.get(tuple(row)) if row else None
-            result["source"] = source or dict(DEFAULT_SOURCE)
-            if source is None:
-                loc = ("model-index", i, "results", j)
-                out.note(f"no source; set to {DEFAULT_SOURCE['name']!r}", out.front_line(loc), loc)
-    return value
-
-
-def _prune(value: Any, model: type[BaseModel] | None, loc: tuple[str | int, ...], out: Imported) -> Any:
-    """Drop mapping keys the pydantic ``model`` does not define (e.g. a metric's ``args``)."""
-    if isinstance(value, list):
-        return [_prune(v, model, (*loc, i), out) for i, v in enumerate(value)]
-    if model is None or not isinstance(value, dict):
-        return value
-    kept: dict[Any, Any] = {}
-    for key, item in value.items():
-        info = next((f for n, f in model.model_fields.items() if key in (n, f.alias)), None)
-        if info is None:
-            out.note("not in the schema; dropped", out.front_line((*loc, key)), (*loc, key))
-            continue
-        kept[key] = _prune(item, _model_in(info.annotation), (*loc, key), out)
-    return kept
-
-
-def _model_in(annotation: Any) -> type[BaseModel] | None:
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation
-    if isinstance(annotation, types.UnionType) or typing.get_origin(annotation) is not None:
-        return next((m for a in typing.get_args(annotation) if (m := _model_in(a))), None)
-    return None
+def card_id(card: Imported) -> str:
+    """The entry id of a card: from its name (the # title), ``model_name``, or the folder or file name."""
+    meta = card.front.data if isinstance(card.front.data, dict) else {}
+    for value in (card.data.get("name"), meta.get("model_name"), file_name(card.path)):
+        if isinstance(value, str) and slug(value):
+            return slug(value)
+    return ""

@@ -11,6 +11,10 @@ from typing import Any
 
 import yaml
 
+from labkb.core.cffschema import SCHEMA_PATH, schema_problems
+
+__all__ = ["SCHEMA_PATH", "cff_text", "citation", "schema_problems"]
+
 MESSAGE = "If you use this software, please cite it using the metadata from this file."
 #: Hugging Face license ids -> SPDX ids (CFF accepts SPDX only); others are reported, not guessed.
 SPDX = {"apache-2.0": "Apache-2.0", "mit": "MIT", "bsd-2-clause": "BSD-2-Clause",
@@ -80,21 +84,3 @@ def citation(data: dict[str, Any], docs: Path, people_dir: str = "people"
 def cff_text(cff: dict[str, Any]) -> str:
     """YAML text; the date stays a quoted string, which the CFF schema validates without casting."""
     return yaml.safe_dump(cff, sort_keys=False, allow_unicode=True, width=100)
-
-
-#: The CFF 1.2.0 JSON Schema, shipped with labkb (see ``data/README.md``): validation never depends on
-#: an optional package being installed.
-SCHEMA_PATH = Path(__file__).parent.parent / "data" / "cff-1.2.0.schema.json"
-
-
-def schema_problems(doc: Any) -> list[str]:
-    """Every place where ``doc`` (a loaded CITATION.cff) breaks the CFF 1.2.0 schema, as
-    ``path: message``; empty when it is valid."""
-    import json
-
-    import jsonschema
-
-    schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
-    validator = jsonschema.Draft7Validator(schema, format_checker=jsonschema.FormatChecker())
-    errors = sorted(validator.iter_errors(doc), key=lambda e: [str(p) for p in e.absolute_path])
-    return [f"{'.'.join(str(p) for p in e.absolute_path) or '(top)'}: {e.message}" for e in errors]
