@@ -193,8 +193,12 @@ def _import_hf(args: argparse.Namespace) -> int:
     if args.summary:
         card.data["summary"] = args.summary
     if not card.data.get("summary"):
-        raise CliError(f"{readme}:1: summary: the card has no prose paragraph to take a summary from "
-                       "(nothing is made up): pass --summary")
+        # nothing is made up: the summary says what the card is, and is marked as derived
+        card.data["summary"] = "The model card gives no description of the model."
+        card.data.setdefault("derived", {})["summary"] = (
+            "the card has no prose paragraph; the summary says so (pass --summary to state one)")
+        print(f"{readme}:1: summary: the card has no prose paragraph; the entry says so (marked "
+              "derived): pass --summary to state one", file=sys.stderr)
     entry_id = args.id or card_id(card)
     return _save_entry(args, "model", entry_id, card.data, areas, card.notes, HF_SOURCE)
 
