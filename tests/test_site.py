@@ -324,7 +324,7 @@ def test_research_page_years_and_untitled_work_are_marked(site):
     page = _plain(html(site, "projects/sgd-adam-generalization.html").get_text(" ", strip=True))
     assert "SGD vs. ADAM)" not in page and '"This work"' in page
     adan = _plain(html(site, "projects/adan.html").get_text(" ", strip=True))
-    assert "The year 2022 is taken from the arXiv id 2208.06677" in adan
+    assert "year (2022): from the arXiv id 2208.06677" in adan  # the Derived values block
     pub = html(site, "publications.html").select_one('.kb-pub[data-kb-key="adan2022"]')
     assert "year from the arXiv id" in pub.select_one(".kb-pub-venue").get_text()
 
