@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from labkb.core.schema import ENTRY_KINDS
+
 SORT_KEYS = ("name", "year", "-year", "id")
 
 
-#: What a selector shows when it names no kind and no id: research entries, not source records.
-DEFAULT_KINDS = frozenset({"project", "model"})
 
 
 def _values(record: dict[str, Any], field: str) -> set[str]:
@@ -33,7 +33,8 @@ def matches(selector: dict[str, Any], record: dict[str, Any]) -> bool:
     if record is None or record.get("data") is None:
         return False
     where = selector.get("where", {})
-    if "kind" not in where and "id" not in where and record["kind"] not in DEFAULT_KINDS:
+    # a selector naming no kind and no id shows research entries, never source records
+    if "kind" not in where and "id" not in where and record["kind"] not in ENTRY_KINDS:
         return False
     return all(_values(record, field) & {w.casefold() for w in wanted} for field, wanted in where.items())
 

@@ -41,7 +41,3 @@ def check_config(app: Sphinx, config: Config) -> None:
         setattr(config, problem.name, type(default)(default) if not isinstance(default, dict)
                 else dict(default))
 
-
-def kb_config(config: Config) -> KbConfig:
-    """The validated values as the core's :class:`KbConfig` (after :func:`check_config`)."""
-    return KbConfig.from_values({name: config[name] for name in OPTIONS})[0]

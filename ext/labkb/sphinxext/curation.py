@@ -15,6 +15,7 @@ from sphinx.util.docutils import SphinxDirective
 
 from labkb.core.config import conf_py_values
 from labkb.core.coverage import Coverage, Record, coverage
+from labkb.core.schema import KINDS
 from labkb.sphinxext.badges import paragraph
 from labkb.sphinxext.blocks import bullets, table
 from labkb.sphinxext.context import build_context
@@ -24,8 +25,8 @@ from labkb.sphinxext.nodes import kb_curation
 logger = logging.getLogger(__name__)
 
 #: A selector every entry matches, of every kind: the page is re-written when any changes.
-ANY_ENTRY: dict[str, Any] = {"where": {"kind": ["project", "model", "source"]}, "columns": [],
-                             "sort": "name", "limit": None}
+ANY_ENTRY: dict[str, Any] = {"where": {"kind": list(KINDS)}, "columns": [], "sort": "name",
+                             "limit": None}
 
 
 class CurationDirective(SphinxDirective):

@@ -81,7 +81,7 @@ def pages_to_rewrite(app: Sphinx, env: BuildEnvironment) -> list[str]:
     # the exports need writing again only when something they show may have changed
     domain.data["changed"] = bool(reread or old or keys)
     # the re-read documents are written anyway
-    out |= source_pages_to_rewrite(domain, reread | set(old), old,
+    out |= source_pages_to_rewrite(domain, reread | set(old),
                                    domain.data.get("old_page_sources", {}))
     return sorted((out - reread) & env.found_docs)
 

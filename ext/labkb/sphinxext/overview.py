@@ -13,7 +13,7 @@ from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.util.docutils import SphinxDirective
 
-from labkb.core.select import DEFAULT_KINDS
+from labkb.core.schema import ENTRY_KINDS
 from labkb.outputs.charts import bar_svg, figure
 from labkb.sphinxext.context import build_context
 from labkb.sphinxext.domain import kb_domain
@@ -46,7 +46,7 @@ def fill_overview(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     areas = sorted(build_context(env).areas or ())
     titles = {a: env.titles[f"{area_dir}/{a}"].astext() if f"{area_dir}/{a}" in env.titles
               else a for a in areas}
-    entries = [r for r in domain.entries() if r["kind"] in DEFAULT_KINDS]
+    entries = [r for r in domain.entries() if r["kind"] in ENTRY_KINDS]
     index = domain.data.get("bibindex", {})
     per_area_entries = Counter(a for r in entries for a in r["data"].get("areas", []))
     per_area_papers = Counter(a for s in index.values() for a in s["areas"])

@@ -16,7 +16,6 @@ from docutils import nodes
 from myst_parser.mdit_to_docutils.sphinx_ import SphinxRenderer
 from myst_parser.parsers.mdit import create_md_parser
 from myst_parser.parsers.sphinx_ import MystParser
-from sphinx.util import logging
 
 from labkb.core.loader import load_yaml
 from labkb.core.problems import Problem, decode_problem, field_path
@@ -24,8 +23,6 @@ from labkb.core.schema import validate
 from labkb.sphinxext.context import build_context, entry_kind
 from labkb.sphinxext.domain import kb_domain
 from labkb.sphinxext.report import warn
-
-logger = logging.getLogger(__name__)
 
 FILETYPE = "labkb-entry"
 

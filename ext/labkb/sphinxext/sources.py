@@ -137,7 +137,7 @@ def based_on(source_id: str, docname: str) -> nodes.section:
     """On a source record's page: the entries and the pages based on it (filled at write time)."""
     sec = section("Based on this source", "based-on")
     selector = {"where": {"source": [source_id]}, "sort": "name", "limit": None,
-                "columns": [1, 2, 3, 3], "keep_order": False, "empty": "No entry names it."}
+                "columns": [1, 2, 3, 3], "keep_order": False}
     sec += kb_grid("", selector=selector)
     sec += kb_source_pages("", source=source_id)
     return sec
@@ -161,15 +161,13 @@ def fill_source_pages(app: Sphinx, doctree: nodes.document, docname: str) -> Non
         node.replace_self([paragraph(nodes.Text("Pages based on it:")), bullets(items)])
 
 
-def source_pages_to_rewrite(domain: Any, docs: set[str], old: dict[str, Any],
+def source_pages_to_rewrite(domain: Any, docs: set[str],
                             old_page_sources: dict[str, list[dict[str, Any]]]) -> set[str]:
-    """The source pages whose "Based on" lists may change when ``docs`` were re-read."""
+    """The source pages whose lists of pages based on them may change when ``docs`` were
+    re-read (the entries based on a source are a grid: its selector already asks for that)."""
     ids: set[str] = set()
     for doc in docs:
         for refs in (domain.data["page_sources"].get(doc, []), old_page_sources.get(doc, [])):
             ids |= {ref["id"] for ref in refs}
-        for record in (domain.data["docs"].get(doc), old.get(doc)):
-            if record and record.get("data"):
-                ids |= {ref["id"] for ref in record["data"].get("sources", [])}
     return {rec["docname"] for rec in domain.entries() if rec["kind"] == "source"
             and rec["id"] in ids}
