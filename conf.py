@@ -36,7 +36,7 @@ bibtex_default_style = "plain"
 bibtex_reference_style = "author_year"
 
 # -- labkb (ext/labkb) ----------------------------------------------------------------------------
-kb_entry_dirs = {"projects": "project", "models": "model", "sources": "source"}
+kb_entry_dirs = {"projects": "project", "models": "model", "sources": "source", "people": "person"}
 kb_area_dir = "research"
 kb_people_dir = "people"
 

@@ -46,11 +46,13 @@ def context_for(docs: Path, bibfiles: Iterable[Path] | None = None,
     config = config or KbConfig.discover(docs)[0]
     entries: set[str] = set()
     sources: set[str] = set()
+    people = set(_stems(docs / config.people_dir, (".md", ".rst")))
     for folder, kind in config.entry_dirs.items():
-        (sources if kind == "source" else entries).update(_stems(docs / folder, (".yaml",)))
+        {"source": sources, "person": people}.get(kind, entries).update(
+            _stems(docs / folder, (".yaml",)))
     bibs = default_bibfiles(docs) if bibfiles is None else list(bibfiles)
     return Context(frozenset(_stems(docs / config.area_dir, (".md", ".rst"))),
-                   frozenset(_stems(docs / config.people_dir, (".md", ".rst"))), frozenset(entries),
+                   frozenset(people), frozenset(entries),
                    bib_keys(bibs) if bibs else None, frozenset(sources), config.require_sources)
 
 

@@ -24,7 +24,8 @@ OPTIONS: dict[str, tuple[Any, Literal["env", "html"], type, str]] = {
     "kb_entry_dirs": ({"projects": "project", "models": "model", "sources": "source"}, "env", dict,
                       "folder of the docs -> kind of the YAML entries in it"),
     "kb_area_dir": ("research", "env", str, "folder whose pages are the research areas"),
-    "kb_people_dir": ("people", "env", str, "folder whose pages are the people"),
+    "kb_people_dir": ("people", "env", str, "folder whose pages are the people (its YAML files "
+                      "are person entries when kb_entry_dirs maps it to person)"),
     "kb_star_badges": (True, "env", bool,
                        "show a GitHub stars badge (loaded by the reader's browser)"),
     "kb_max_authors": (3, "html", int,
@@ -61,7 +62,8 @@ def _entry_dirs_problem(value: Any) -> str | None:
 def _page_dir_problem(name: str, value: Any, entry_dirs: Any, area_dir: Any) -> str | None:
     if not _folder_path(value):
         return "must be a folder of the sources relative to them, e.g. 'research'"
-    if isinstance(entry_dirs, dict) and value in entry_dirs:
+    if isinstance(entry_dirs, dict) and value in entry_dirs and not (
+            name == "kb_people_dir" and entry_dirs[value] == "person"):
         return f"{value!r} is also an entry folder (kb_entry_dirs)"
     if name == "kb_people_dir" and value == area_dir:
         return f"{value!r} is also kb_area_dir: people need a folder of their own"

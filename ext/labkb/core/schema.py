@@ -28,6 +28,7 @@ from labkb.core.fields import (
 )
 from labkb.core.fields import Strict as _Strict
 from labkb.core.loader import Loaded
+from labkb.core.people import Person
 from labkb.core.problems import Problem, field_path
 from labkb.core.provenance import Derived, SourceDoc, SourceList, derived_problems, source_problems
 
@@ -166,17 +167,23 @@ class Model(Project):
     pipeline_tag: Short | None = _f("Hugging Face task, e.g. image-text-to-text.")
     library_name: Short | None = _f("Library, e.g. transformers.")
     datasets: list[Short] = _f("Training datasets (Hub ids or names).", [])
-    base_model: list[Short] = _f("Models it was fine-tuned from.", [])
+    base_model: list[Short] = _f("Models it was built from: entry ids, or Hub ids (owner/name).",
+                                 [])
+    base_model_relation: Literal["adapter", "merge", "quantized", "finetune"] | None = _f(
+        "How it was built from `base_model`, as on the Hub: adapter, merge, quantized, finetune.")
+    new_version: Short | None = _f("Its newer version: an entry id (or a Hub id).")
     model_index: list[ModelIndex] = Field([], alias="model-index", description=(
         "Evaluation results in Hugging Face model-index form; every result needs a `source`."))
 
 
-KINDS: dict[str, type[_Strict]] = {"project": Project, "model": Model, "source": SourceDoc}
-#: The kinds that are research entries (shown in grids, with areas), not sources.
+KINDS: dict[str, type[_Strict]] = {"project": Project, "model": Model, "source": SourceDoc,
+                                   "person": Person}
+#: The kinds that are research entries (shown in grids, with areas), not sources or people.
 ENTRY_KINDS = ("project", "model")
 
 #: Subtypes of reference fields: field name -> which known-id set of :class:`Context` it uses.
-_REF_FIELDS = {"areas": "areas", "people": "people", "related": "entries"}
+_REF_FIELDS = {"areas": "areas", "people": "people", "related": "entries",
+               "distinct_from": "people"}
 
 
 @dataclass(frozen=True)
@@ -252,7 +259,7 @@ def validate(
             for loc in sorted(drops, key=_sort_key, reverse=True):
                 _drop(data, loc)
             continue
-        if isinstance(entry, Project):
+        if isinstance(entry, (Project, Person)):
             _check_refs(entry, loaded, path, context, out.problems)
         if any(not getattr(entry, name) for name in _REF_FIELDS if name in required):
             return out  # every area was unknown: as if the required field were missing
@@ -331,7 +338,8 @@ def _report(
 
 
 def _check_refs(
-    entry: Project, loaded: Loaded, path: str, context: Context | None, into: list[Problem]
+    entry: Project | Person, loaded: Loaded, path: str, context: Context | None,
+    into: list[Problem]
 ) -> None:
     """Report references to unknown areas, people, entries and BibTeX keys, and drop them from
     the entry (so a page never links to a missing target)."""
@@ -339,7 +347,7 @@ def _check_refs(
         return
     for name, which in _REF_FIELDS.items():
         known = getattr(context, which)
-        if known is None:
+        if known is None or not hasattr(entry, name):
             continue
         values: list[str] = getattr(entry, name)
         kept = []
@@ -355,6 +363,9 @@ def _check_refs(
                         f"unknown {noun} {value!r}{hint}", "ref")
             )
         setattr(entry, name, kept)
+    if isinstance(entry, Person):
+        _check_person_sources(entry, loaded, path, context, into)
+        return
     if context.papers is not None:
         kept = []
         for i, key in enumerate(entry.papers):
@@ -364,3 +375,20 @@ def _check_refs(
                 into.append(Problem(path, loaded.line(("papers", i)), f"papers[{i}]",
                                     f"unknown BibTeX key {key!r} (not in any .bib file)", "ref"))
         entry.papers = kept
+
+
+def _check_person_sources(entry: Person, loaded: Loaded, path: str, context: Context,
+                          into: list[Problem]) -> None:
+    """Affiliations and reported figures name the source that states them: it must exist."""
+    if context.sources is None:
+        return
+    for name in ("affiliation", "figures"):
+        kept = []
+        for i, item in enumerate(getattr(entry, name)):
+            if item.source in context.sources:
+                kept.append(item)
+                continue
+            into.append(Problem(path, loaded.line((name, i, "source")), f"{name}[{i}].source",
+                                f"unknown source {item.source!r} (no file in docs/sources/)",
+                                "source"))
+        setattr(entry, name, kept)

@@ -10,6 +10,7 @@ from typing import Any
 from xml.sax.saxutils import escape
 
 from labkb.core import bibdata
+from labkb.core.graph import EDGE_TYPES, NODE_TYPES
 from labkb.core.schema import SCHEMA_VERSION, json_schema
 
 EXPORT = "knowledge.json"
@@ -43,11 +44,14 @@ def publication_record(key: str, entry: Any) -> dict[str, Any]:
 
 
 def knowledge(entries: list[dict[str, Any]], publications: list[dict[str, Any]],
-              sources: list[dict[str, Any]]) -> dict[str, Any]:
-    """The whole export: entries (their data plus id, kind, url), publications, and the source
-    records the entries name (their data plus id and url)."""
+              sources: list[dict[str, Any]], people: list[dict[str, Any]] | None = None,
+              graph: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The whole export: entries (their data plus id, kind, url), publications, the source
+    records the entries name (their data plus id and url), the people entries, and the research
+    graph (typed nodes and edges)."""
     return {"schema_version": SCHEMA_VERSION, "entries": entries, "publications": publications,
-            "sources": sources}
+            "sources": sources, "people": people or [],
+            "graph": graph or {"nodes": [], "edges": []}}
 
 
 def knowledge_schema() -> dict[str, Any]:
@@ -66,6 +70,14 @@ def knowledge_schema() -> dict[str, Any]:
     entry["required"] = ["id", "kind", "url", *entry.get("required", [])]
     for key in ("$schema", "$id", "title"):
         entry.pop(key, None)
+    person = json_schema("person")
+    person.pop("$defs", None)
+    person["properties"] = {"id": {"type": "string"}, "url": {"type": "string"},
+                            **person["properties"]}
+    person["required"] = ["id", "url", *person.get("required", [])]
+    for key in ("$schema", "$id", "title"):
+        person.pop(key, None)
+    defs.update(json_schema("person").get("$defs", {}))
     publication = {
         "type": "object", "required": ["key", "type", "title", "authors"],
         "properties": {"key": {"type": "string"}, "type": {"type": "string"},
@@ -80,13 +92,28 @@ def knowledge_schema() -> dict[str, Any]:
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "title": "labkb knowledge export", "type": "object",
-        "required": ["schema_version", "entries", "publications", "sources"],
+        "required": ["schema_version", "entries", "publications", "sources", "people", "graph"],
         "properties": {"schema_version": {"const": SCHEMA_VERSION},
                        "entries": {"type": "array", "items": entry},
                        "publications": {"type": "array", "items": publication},
-                       "sources": {"type": "array", "items": source}},
+                       "sources": {"type": "array", "items": source},
+                       "people": {"type": "array", "items": person},
+                       "graph": _graph_schema()},
         "additionalProperties": False, "$defs": defs,
     }
+
+
+def _graph_schema() -> dict[str, Any]:
+    node = {"type": "object", "required": ["id", "type", "label"], "additionalProperties": False,
+            "properties": {"id": {"type": "string"}, "type": {"enum": list(NODE_TYPES)},
+                           "label": {"type": "string"}, "kind": {"type": "string"}}}
+    edge = {"type": "object", "required": ["source", "target", "type"],
+            "additionalProperties": False,
+            "properties": {"source": {"type": "string"}, "target": {"type": "string"},
+                           "type": {"enum": list(EDGE_TYPES)}, "relation": {"type": "string"}}}
+    return {"type": "object", "required": ["nodes", "edges"], "additionalProperties": False,
+            "properties": {"nodes": {"type": "array", "items": node},
+                           "edges": {"type": "array", "items": edge}}}
 
 
 def sitemap(urls: list[str]) -> str:

@@ -30,7 +30,8 @@ def build_context(env: Any) -> Context:
         if leaf == "index":
             continue
         if folder in config.kb_entry_dirs and str(env.doc2path(docname)).endswith(SUFFIX):
-            (sources if config.kb_entry_dirs[folder] == "source" else entries).add(leaf)
+            kind = config.kb_entry_dirs[folder]
+            {"source": sources, "person": people}.get(kind, entries).add(leaf)
         elif folder == config.kb_area_dir:
             areas.add(leaf)
         elif folder == config.kb_people_dir:

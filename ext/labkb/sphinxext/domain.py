@@ -21,9 +21,10 @@ from sphinx.util.nodes import make_refnode
 
 logger = logging.getLogger(__name__)
 
-KIND_TITLES = {"project": "Project", "model": "Model", "source": "Source"}
+KIND_TITLES = {"project": "Project", "model": "Model", "source": "Source", "person": "Person"}
 #: Domain data kept per document (cleared and merged by document).
-PER_DOC = ("docs", "aggregates", "refs", "pubs", "people_names", "page_sources")
+PER_DOC = ("docs", "aggregates", "refs", "pubs", "people_names", "page_sources", "collab",
+           "graph_page")
 
 
 class EntryRole(XRefRole):
@@ -49,13 +50,16 @@ class KBDomain(Domain):
         "project": ObjType("project", "project", "entry"),
         "model": ObjType("model", "model", "entry"),
         "source": ObjType("source", "source", "entry"),
+        "person": ObjType("person", "person", "entry"),
     }
     roles: ClassVar[dict[str, Any]] = {"project": EntryRole(), "model": EntryRole(),
-                                       "source": EntryRole(), "entry": EntryRole()}
+                                       "source": EntryRole(), "person": EntryRole(),
+                                       "entry": EntryRole()}
     dangling_warnings: ClassVar[dict[str, str]] = {
         "project": "unknown project id %(target)r",
         "model": "unknown model id %(target)r",
         "source": "unknown source id %(target)r",
+        "person": "unknown person id %(target)r",
         "entry": "unknown entry id %(target)r",
     }
     initial_data: ClassVar[dict[str, Any]] = {
@@ -66,6 +70,10 @@ class KBDomain(Domain):
         "pubs": {},  # docname -> list of publication-list selectors on that page
         "people_names": {},  # person page -> normalised name variants (lab authors)
         "page_sources": {},  # docname -> the sources a page names (kb-sources), as dicts
+        "collab": {},  # docname -> True: the page shows the collaboration matrix
+        "graph_page": {},  # docname -> True: the page shows the whole graph (kb-graph)
+        "graph_digests": {},  # docname -> digest of the neighbourhood its page shows
+        "graph_stamp": None,  # digest of the whole graph the graph page shows
         "bibindex": {},  # bib key -> summary (digest, year, areas, authors), see publications
         "bibstamp": None,  # mtimes of the .bib files the bibindex was computed from
         # one build's bookkeeping (main process), kept here rather than on the environment:
@@ -76,7 +84,7 @@ class KBDomain(Domain):
         "bibcheck": None,  # (.bib stamps, the scan of the .bib files: problems and locations)
         "bibformat": {},  # formatted .bib records of the last build, reused when unchanged
     }
-    data_version = 4
+    data_version = 5
 
     # -- recording, at read time -------------------------------------------------------------
     def note_entry(self, docname: str, record: dict[str, Any]) -> None:

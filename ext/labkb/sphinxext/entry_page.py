@@ -20,7 +20,8 @@ from labkb.sphinxext.badges import KIND_COLOURS, badge, button, paragraph
 from labkb.sphinxext.blocks import bullets, field_list, section
 from labkb.sphinxext.domain import kb_domain
 from labkb.sphinxext.model_card import model_card
-from labkb.sphinxext.nodes import kb_grid
+from labkb.sphinxext.nodes import kb_grid, kb_lineage
+from labkb.sphinxext.person_page import person_page
 from labkb.sphinxext.sanitize import sanitize
 from labkb.sphinxext.sources import based_on, derived_section, source_facts, sources_section
 
@@ -61,6 +62,8 @@ class EntryPageDirective(SphinxDirective):
                                    classes=["kb-broken"])
             return [sec]
         self.record = record
+        if kind == "person":
+            return person_page(self, record)
         page = section(data["name"], record["anchor"])
         page["classes"] += ["kb-entry", f"kb-kind-{kind}"]
         # the label is the anchor, unique per entry: display names repeat ("OFA" the project and
@@ -91,6 +94,10 @@ class EntryPageDirective(SphinxDirective):
             sec = section("Related", "related")
             sec += bullets([paragraph(self.entry_ref(r)) for r in data["related"]])
             page += sec
+        if kind == "model":
+            lineage = kb_lineage("", model=entry_id)
+            self.set_source_info(lineage)
+            page += lineage
         if kind == "source":
             page += self.based_on(entry_id)
         if data.get("sources"):

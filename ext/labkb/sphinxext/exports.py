@@ -23,8 +23,12 @@ from labkb.outputs.knowledge import (
     source_json_ld,
     write_if_changed,
 )
+from labkb.outputs.graph_svg import graphml
 from labkb.sphinxext.domain import cite_domain, kb_domain
+from labkb.sphinxext.research import research
 from labkb.sphinxext.state import build_state
+
+GRAPHML = "knowledge.graphml"
 
 
 def _url(app: Sphinx, docname: str) -> str:
@@ -53,11 +57,16 @@ def write_exports(app: Sphinx, exception: Exception | None) -> None:
         return  # nothing read or written, no .bib change: the files of last time are right
     records = sorted(kb_domain(app.env).entries(), key=lambda r: r["id"])
     entries = [{"id": r["id"], "kind": r["kind"], "url": _url(app, r["docname"]), **r["data"]}
-               for r in records if r["kind"] != "source"]
+               for r in records if r["kind"] not in ("source", "person")]
+    people = [{"id": r["id"], "url": _url(app, r["docname"]), **r["data"]}
+              for r in records if r["kind"] == "person"]
     sources = [{"id": r["id"], "url_on_site": _url(app, r["docname"]), **r["data"]}
                for r in records if r["kind"] == "source"]
-    write_if_changed(out / EXPORT, json.dumps(knowledge(entries, publications(app), sources),
+    graph = research(app).graph
+    write_if_changed(out / EXPORT, json.dumps(knowledge(entries, publications(app), sources,
+                                                        people, graph.as_json()),
                                               **JSON_DUMP) + "\n")
+    write_if_changed(out / GRAPHML, graphml(graph))
     write_if_changed(out / EXPORT_SCHEMA, json.dumps(knowledge_schema(), **JSON_DUMP) + "\n")
     if app.config.html_baseurl:
         write_if_changed(out / "sitemap.xml",
@@ -78,6 +87,8 @@ def add_json_ld(app: Sphinx, pagename: str, templatename: str, context: dict[str
     if record and record.get("data") and record["kind"] == "source":
         data = {"@context": "https://schema.org",
                 **source_json_ld(record["data"], _url(app, pagename))}
+    elif record and record.get("data") and record["kind"] == "person":
+        data = person_json_ld(record["data"], _url(app, pagename))
     elif record and record.get("data"):
         entry = record["data"]
         cites = [_article(app, k) for k in entry.get("papers", [])]
@@ -90,6 +101,23 @@ def add_json_ld(app: Sphinx, pagename: str, templatename: str, context: dict[str
                 "name": context.get("title", ""), "url": _url(app, pagename)}
     if data is not None:
         context["metatags"] = context.get("metatags", "") + json_ld_script(data)
+
+
+def person_json_ld(person: dict[str, Any], url: str) -> dict[str, Any]:
+    """schema.org ``Person`` of a person entry, its identifiers as ``sameAs``."""
+    same = [f"https://orcid.org/{person['orcid']}"] if person.get("orcid") else []
+    if person.get("dblp"):
+        same.append(f"https://dblp.org/pid/{person['dblp']}")
+    if person.get("openalex"):
+        same.append(f"https://openalex.org/{person['openalex']}")
+    data: dict[str, Any] = {"@context": "https://schema.org", "@type": "Person",
+                            "name": person["name"], "url": url}
+    if person.get("name_zh") or person.get("name_variants"):
+        data["alternateName"] = [*([person["name_zh"]] if person.get("name_zh") else []),
+                                 *person.get("name_variants", [])]
+    if same:
+        data["sameAs"] = same
+    return data
 
 
 def _article(app: Sphinx, key: str) -> dict[str, Any] | None:

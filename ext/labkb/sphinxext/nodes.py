@@ -28,6 +28,22 @@ class kb_curation(nodes.General, nodes.Element):  # noqa: N801
     """Placeholder for the curation page's figures."""
 
 
+class kb_person_figures(nodes.General, nodes.Element):  # noqa: N801
+    """Placeholder for the figures computed from a person's records and their co-authors."""
+
+
+class kb_collaboration(nodes.General, nodes.Element):  # noqa: N801
+    """Placeholder for the collaboration matrix of the people entries."""
+
+
+class kb_lineage(nodes.General, nodes.Element):  # noqa: N801
+    """Placeholder for a model's lineage block (``node["model"]``)."""
+
+
+class kb_graph_page(nodes.General, nodes.Element):  # noqa: N801
+    """Placeholder for the whole research graph and its per-type tables."""
+
+
 class kb_div(nodes.General, nodes.Element):  # noqa: N801
     """A ``<div>`` with ``data-kb-*`` attributes (cards, publications) for the filter bar."""
 

@@ -22,22 +22,29 @@ from labkb.sphinxext.curation import CurationDirective, check_threshold, fill_cu
 from labkb.sphinxext.domain import EntryRole, KBDomain, index_entries
 from labkb.sphinxext.entry_page import EntryPageDirective
 from labkb.sphinxext.exports import add_json_ld, note_write, write_exports
+from labkb.sphinxext.graph import GraphDirective, fill_graphs, graph_pages_to_rewrite
 from labkb.sphinxext.grids import CardDirective, GridDirective, fill_grids
 from labkb.sphinxext.incremental import before_read, pages_to_rewrite, remember_old, reset
 from labkb.sphinxext.nodes import (
     HTML_VISITORS,
     depart_passthrough,
+    kb_collaboration,
     kb_curation,
+    kb_graph_page,
     kb_grid,
+    kb_lineage,
     kb_overview,
+    kb_person_figures,
     kb_publications,
     kb_source_pages,
     visit_passthrough,
 )
 from labkb.sphinxext.overview import OverviewDirective, fill_overview
 from labkb.sphinxext.parser import FILETYPE, EntryParser, skip_undecodable
+from labkb.sphinxext.people import CollaborationDirective, fill_people, warn_shared_names
 from labkb.sphinxext.publications import PublicationsDirective, fill_publications
 from labkb.sphinxext.pybtex_plugins import preload_plugins
+from labkb.sphinxext.research import forget
 from labkb.sphinxext.search import teach_jieba
 from labkb.sphinxext.sources import SourcesDirective, fill_source_pages
 
@@ -61,7 +68,7 @@ def setup_extension(app: Sphinx) -> dict[str, Any]:
     app.add_js_file("labkb.js", loading_method="defer")
     return {
         "version": __version__,
-        "env_version": 4,
+        "env_version": 5,
         "parallel_read_safe": True,
         "parallel_write_safe": True,
     }
@@ -72,7 +79,7 @@ def _setup_entries(app: Sphinx) -> None:
     app.add_source_suffix(SUFFIX, FILETYPE)
     app.add_source_parser(EntryParser)
     app.add_domain(KBDomain)
-    for kind in ("project", "model", "source", "entry"):
+    for kind in ("project", "model", "source", "person", "entry"):
         app.add_role(kind, EntryRole())
     app.connect("env-before-read-docs", skip_undecodable, priority=400)
     app.connect("env-updated", index_entries)
@@ -96,8 +103,9 @@ def _setup_bibtex(app: Sphinx) -> None:
 def _setup_nodes(app: Sphinx) -> None:
     """Placeholders render their children in every builder; labkb's elements have HTML."""
     passthrough = (visit_passthrough, depart_passthrough)
-    placeholders: tuple[type[nodes.Element], ...] = (kb_grid, kb_publications, kb_overview,
-                                                     kb_source_pages, kb_curation)
+    placeholders: tuple[type[nodes.Element], ...] = (
+        kb_grid, kb_publications, kb_overview, kb_source_pages, kb_curation, kb_person_figures,
+        kb_collaboration, kb_lineage, kb_graph_page)
     for node in placeholders:
         app.add_node(node, html=passthrough, latex=passthrough, text=passthrough,
                      man=passthrough, texinfo=passthrough)
@@ -114,7 +122,9 @@ def _setup_directives(app: Sphinx) -> None:
             ("kb-publications", PublicationsDirective, fill_publications),
             ("kb-overview", OverviewDirective, fill_overview),
             ("kb-sources", SourcesDirective, fill_source_pages),
-            ("kb-curation", CurationDirective, fill_curation)):
+            ("kb-curation", CurationDirective, fill_curation),
+            ("kb-collaboration", CollaborationDirective, fill_people),
+            ("kb-graph", GraphDirective, fill_graphs)):
         app.add_directive(name, directive)
         if fill is not None:
             app.connect("doctree-resolved", fill)
@@ -123,6 +133,9 @@ def _setup_directives(app: Sphinx) -> None:
 def _setup_builds(app: Sphinx) -> None:
     """Incremental builds, search words and the exports."""
     app.connect("env-get-outdated", reset)
+    app.connect("env-get-outdated", forget)
+    app.connect("env-updated", warn_shared_names)
+    app.connect("env-get-updated", graph_pages_to_rewrite)
     app.connect("env-purge-doc", remember_old)
     app.connect("env-before-read-docs", before_read)
     app.connect("env-get-updated", pages_to_rewrite)

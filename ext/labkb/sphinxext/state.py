@@ -20,6 +20,7 @@ class BuildState:
     wrote: bool = False  #: this process wrote a page (the exports may be stale)
     jieba_env: Any = None  #: the environment whose words jieba knows
     pybtex_capture: Any = None  #: pybtex's error capture between two builder-inited handlers
+    research: Any = None  #: this build's people, authorship, lineage and graph (research.py)
 
 
 _STATES: weakref.WeakKeyDictionary[Sphinx, BuildState] = weakref.WeakKeyDictionary()

@@ -117,9 +117,24 @@
     apply();
   }
 
+  // the Graph page: check boxes hide node types in the drawing and their tables
+  function setupGraphFilters(fieldset) {
+    fieldset.hidden = false;
+    fieldset.addEventListener("change", function (event) {
+      var box = event.target;
+      var type = box.getAttribute("data-kb-graph-filter");
+      if (!type) return;
+      document.querySelectorAll('.kb-graph-whole [data-kb-type="' + type + '"]').forEach(
+        function (node) { node.style.display = box.checked ? "" : "none"; });
+      var table = document.getElementById("graph-type-" + type);
+      if (table) table.hidden = !box.checked;
+    });
+  }
+
   function init() {
     var containers = document.querySelectorAll(".kb-grid, .kb-pubs");
     Array.prototype.forEach.call(containers, setup);
+    document.querySelectorAll(".kb-graph-filters").forEach(setupGraphFilters);
   }
 
   document.addEventListener("click", function (event) {

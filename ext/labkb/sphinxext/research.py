@@ -1,0 +1,95 @@
+"""The knowledge base's connected data for one build: people, who wrote which record, model
+lineage and the research graph, gathered from the ``kb`` domain and the .bib records once per build
+(in the main process, before writing; parallel writers inherit it) by :func:`research`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from sphinx.application import Sphinx
+
+from labkb.core import bibdata, lineage
+from labkb.core.coauthors import Authorship, Paper, resolve_all
+from labkb.core.graph import Graph, GraphInput, build
+from labkb.core.problems import Problem
+from labkb.sphinxext.domain import cite_domain, kb_domain
+from labkb.sphinxext.state import build_state
+
+
+@dataclass
+class Research:
+    people: dict[str, dict[str, Any]]  #: person id -> entry record
+    authorship: list[Authorship]
+    graph: Graph
+    problems: list[Problem] = field(default_factory=list)  #: lineage problems
+    families: list[list[str]] = field(default_factory=list)
+    dropped: set[lineage.Link] = field(default_factory=set)
+    by_doc: dict[str, str] = field(default_factory=dict)  #: docname -> its node's id
+
+
+def forget(app: Sphinx, env: Any, added: set[str], changed: set[str], removed: set[str]
+           ) -> list[str]:
+    """``env-get-outdated``: a new build gathers the data again."""
+    build_state(app).research = None
+    return []
+
+
+def papers(env: Any) -> list[Paper]:
+    if "cite" not in env.domains:
+        return []
+    out = []
+    for key, entry in sorted(cite_domain(env).bibdata.data.entries.items()):
+        people = [p.strip().casefold() for p in entry.fields.get("people", "").split(",")
+                  if p.strip()]
+        out.append(Paper(key, tuple(bibdata.authors(entry)), tuple(people)))
+    return out
+
+
+def research(app: Sphinx) -> Research:
+    """The build's research data (computed on first use in a build)."""
+    state = build_state(app)
+    if state.research is None:
+        state.research = _gather(app)
+    result: Research = state.research
+    return result
+
+
+def _gather(app: Sphinx) -> Research:
+    env = app.env
+    domain = kb_domain(env)
+    records = sorted(domain.entries(), key=lambda r: r["id"])
+    people = {r["id"]: r for r in records if r["kind"] == "person"}
+    authorship = resolve_all(papers(env), {pid: r["data"] for pid, r in people.items()})
+    models = {r["id"]: r for r in records if r["kind"] == "model"}
+    problems, dropped = lineage.check(models, {r["id"] for r in records})
+    shown = [_without(r, dropped) for r in records]
+    area_dir = app.config.kb_area_dir
+    areas = {}
+    for docname in sorted(env.found_docs):
+        folder, _, leaf = docname.rpartition("/")
+        if folder == area_dir and leaf != "index" and docname in env.titles:
+            areas[leaf] = (env.titles[docname].astext(), docname)
+    records_papers: dict[str, dict[str, Any]] = {}
+    if "cite" in env.domains:
+        for key, entry in cite_domain(env).bibdata.data.entries.items():
+            records_papers[key.casefold()] = {
+                "key": key, "title": bibdata.field(entry, "title"),
+                "areas": [a for a in bibdata.keywords(entry) if a in areas]}
+    graph = build(GraphInput(shown, areas, records_papers, authorship))
+    by_doc = {n.docname: n.id for n in graph.nodes.values() if n.docname}
+    return Research(people, authorship, graph, problems, lineage.families(models, dropped),
+                    dropped, by_doc)
+
+
+def _without(record: dict[str, Any], dropped: set[lineage.Link]) -> dict[str, Any]:
+    """The record without the lineage links that were reported (unknown ids, cycles)."""
+    bad = {(link.type, link.target) for link in dropped if link.source == record["id"]}
+    if record["kind"] != "model" or not bad:
+        return record
+    data = dict(record["data"])
+    data["base_model"] = [b for b in data.get("base_model", []) if ("base_model", b) not in bad]
+    if ("new_version", data.get("new_version")) in bad:
+        data.pop("new_version")
+    return {**record, "data": data}
