@@ -113,7 +113,7 @@ def test_check_real_site_reads_each_entry_once(capsys, monkeypatch):
     monkeypatch.setattr(check, "load_yaml", counting)
     code, _, err = run(capsys, "check", "--docs", REPO / "docs")
     assert code == 0, err
-    entries = sorted(str(p) for kind in ("projects", "models", "sources")
+    entries = sorted(str(p) for kind in ("projects", "models", "sources", "people")
                      for p in (REPO / "docs" / kind).glob("*.yaml"))
     assert sorted(parsed) == entries
 
@@ -209,13 +209,15 @@ def test_schema_prints_and_writes(tmp_path, capsys):
 def test_new_writes_a_commented_stub_that_checks(kind, docs, capsys):
     code, out, _ = run(capsys, "new", kind, "my-entry", "--docs", docs)
     assert code == 0
-    path = docs / f"{kind}s" / "my-entry.yaml"
+    path = docs / ("people" if kind == "person" else f"{kind}s") / "my-entry.yaml"
     assert out.strip() == str(path)
     text = path.read_text(encoding="utf-8")
     assert text.split("\n", 1)[0] == modeline(kind)
     assert "name: my-entry" in text and "summary: 'TODO: one sentence.'" in text
+    if kind in ("project", "model"):
+        assert "areas: [audio]" in text
     if kind != "source":
-        assert "areas: [audio]" in text and "sources: [notes]" in text
+        assert "sources: [notes]" in text
     for name, info in KINDS[kind].model_fields.items():
         assert (info.description or "")[:60] in text, f"{name}: description missing from the stub"
     assert run(capsys, "check", "--docs", docs)[0] == 0

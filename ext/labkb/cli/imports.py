@@ -84,7 +84,7 @@ def _record_arguments(p: argparse.ArgumentParser) -> None:
 
 def _import_records(args: argparse.Namespace) -> int:
     from labkb.importers.merge import MACHINE_FIELDS, apply, existing_records, plan
-    from labkb.importers.people import match_people, person_names
+    from labkb.importers.people import PeoplePlan, match_people, person_files, write_ids
 
     works, found, notes = [], [], []
     bad = 0
@@ -105,12 +105,16 @@ def _import_records(args: argparse.Namespace) -> int:
     result.problems += problems + _SOURCE_PROBLEMS
     _SOURCE_PROBLEMS.clear()
     result.found += notes
+    people = PeoplePlan()
     if found:
         config = KbConfig.discover(args.docs)[0]
-        result.found += match_people(found, person_names(args.docs, config.people_dir))
+        people = match_people(found, person_files(args.docs, config.people_dir))
+        result.found += people.lines
     if args.write and result.changes():
         changed = apply(result, lambda p: _maybe_read(Path(p)) or "", _write)
         result.found += [f"wrote       {p}" for p in changed]
+    if args.write:
+        result.found += [f"wrote       {p}" for p in write_ids(people)]
     print(result.report(args.command, args.write), end="")
     return 1 if bad else 0
 

@@ -21,7 +21,8 @@ from labkb.core.schema import KINDS
 
 #: name -> (default, Sphinx rebuild scope, type, description): every ``kb_*`` option.
 OPTIONS: dict[str, tuple[Any, Literal["env", "html"], type, str]] = {
-    "kb_entry_dirs": ({"projects": "project", "models": "model", "sources": "source"}, "env", dict,
+    "kb_entry_dirs": ({"projects": "project", "models": "model", "sources": "source",
+                       "people": "person"}, "env", dict,
                       "folder of the docs -> kind of the YAML entries in it"),
     "kb_area_dir": ("research", "env", str, "folder whose pages are the research areas"),
     "kb_people_dir": ("people", "env", str, "folder whose pages are the people (its YAML files "

@@ -12,6 +12,7 @@ from typing import Any
 import yaml
 
 from labkb.core.cffschema import SCHEMA_PATH, schema_problems
+from labkb.core.loader import load_yaml
 
 __all__ = ["SCHEMA_PATH", "cff_text", "citation", "schema_problems"]
 
@@ -27,7 +28,13 @@ LANDING = ("homepage", "docs", "huggingface", "modelscope", "demo", "paper", "ar
 
 
 def person_name(docs: Path, person_id: str, people_dir: str = "people") -> str | None:
-    """A person's name: the ``#`` title of ``docs/<people_dir>/<id>.md``."""
+    """A person's name: the ``name`` of the entry ``docs/<people_dir>/<id>.yaml``, else the ``#``
+    title of ``docs/<people_dir>/<id>.md``."""
+    entry = docs / people_dir / f"{person_id}.yaml"
+    if entry.is_file():
+        data = load_yaml(entry.read_text(encoding="utf-8"), str(entry)).data
+        name = data.get("name") if isinstance(data, dict) else None
+        return name if isinstance(name, str) else None
     page = docs / people_dir / f"{person_id}.md"
     if not page.is_file():
         return None

@@ -85,19 +85,7 @@ class EntryPageDirective(SphinxDirective):
         page += self.facts(data)
         if kind == "model":
             page.extend(model_card(data))
-        if data.get("papers"):
-            sec = section("Papers", "papers")
-            sec += bullets([paragraph(*self.cite(key, i)) for i, key in
-                             enumerate(data["papers"])])
-            page += sec
-        if data.get("related"):
-            sec = section("Related", "related")
-            sec += bullets([paragraph(self.entry_ref(r)) for r in data["related"]])
-            page += sec
-        if kind == "model":
-            lineage = kb_lineage("", model=entry_id)
-            self.set_source_info(lineage)
-            page += lineage
+        page.extend(self.linked(record))
         if kind == "source":
             page += self.based_on(entry_id)
         if data.get("sources"):
@@ -106,6 +94,24 @@ class EntryPageDirective(SphinxDirective):
         if derived is not None:
             page += derived
         return [page]
+
+    def linked(self, record: dict[str, Any]) -> list[nodes.Node]:
+        """Papers, related entries and (for models, filled at write time) the lineage."""
+        data, out = record["data"], list[nodes.Node]()
+        if data.get("papers"):
+            sec = section("Papers", "papers")
+            sec += bullets([paragraph(*self.cite(key, i)) for i, key in
+                             enumerate(data["papers"])])
+            out.append(sec)
+        if data.get("related"):
+            sec = section("Related", "related")
+            sec += bullets([paragraph(self.entry_ref(r)) for r in data["related"]])
+            out.append(sec)
+        if record["kind"] == "model":
+            lineage = kb_lineage("", model=record["id"])
+            self.set_source_info(lineage)
+            out.append(lineage)
+        return out
 
     def based_on(self, source_id: str) -> nodes.section:
         """What is based on this source (filled at write time; re-written when it changes)."""

@@ -9,6 +9,7 @@ from typing import Any
 
 from sphinx.application import Sphinx
 
+from labkb.outputs.graph_svg import graphml
 from labkb.outputs.knowledge import (
     EXPORT,
     EXPORT_SCHEMA,
@@ -23,7 +24,6 @@ from labkb.outputs.knowledge import (
     source_json_ld,
     write_if_changed,
 )
-from labkb.outputs.graph_svg import graphml
 from labkb.sphinxext.domain import cite_domain, kb_domain
 from labkb.sphinxext.research import research
 from labkb.sphinxext.state import build_state

@@ -260,7 +260,8 @@ def lineage_section(app: Sphinx, docname: str, data: Research, model: str) -> li
     if not rows:
         return []
     sec = section("Lineage", "lineage")
-    items = [paragraph(nodes.Text(f"{label}: "), target) for label, target in rows]
+    items: list[nodes.Node] = [paragraph(nodes.Text(f"{label}: "), target)
+                               for label, target in rows]
     family = next((f for f in data.families if model in f), None)
     if family and len(family) > 2:
         para = paragraph(nodes.Text("Family (oldest first): "))
@@ -289,10 +290,10 @@ def _lineage_note(data: Research, mid: str) -> str:
 def fill_graphs(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     """``doctree-resolved``: the neighbourhood of the page's node, and the Graph page."""
     data = research(app)
-    for node in list(doctree.findall(kb_graph_page)):
-        node.replace_self(whole_graph(app, docname, data))
-    for node in list(doctree.findall(kb_lineage)):
-        node.replace_self(lineage_section(app, docname, data, node["model"]))
+    for page in list(doctree.findall(kb_graph_page)):
+        page.replace_self(whole_graph(app, docname, data))
+    for block in list(doctree.findall(kb_lineage)):
+        block.replace_self(lineage_section(app, docname, data, block["model"]))
     sec = neighbourhood_section(app, docname, data)
     if sec is not None:
         top = next(iter(doctree.findall(nodes.section)), None)

@@ -38,17 +38,28 @@ class CollaborationDirective(SphinxDirective):
         return [node]
 
 
-def _ref(app: Sphinx, docname: str, record: dict[str, Any]) -> nodes.Node:
+def display_names(people: dict[str, dict[str, Any]]) -> dict[str, str]:
+    """Person id -> the name shown: the entry's name, with its id when two people share it."""
+    names = Counter(r["data"]["name"] for r in people.values())
+    return {pid: r["data"]["name"] + (f" ({pid})" if names[r["data"]["name"]] > 1 else "")
+            for pid, r in people.items()}
+
+
+def _records(n: int) -> str:
+    return f"{n} record" + ("" if n == 1 else "s")
+
+
+def _ref(app: Sphinx, docname: str, record: dict[str, Any], label: str | None = None) -> nodes.Node:
     uri = app.builder.get_relative_uri(docname, record["docname"])
-    return nodes.reference("", record["data"]["name"], refuri=uri, internal=True)
+    return nodes.reference("", label or record["data"]["name"], refuri=uri, internal=True)
 
 
 def fill_people(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     """``doctree-resolved``: the computed parts of person pages and the collaboration matrix."""
-    for node in list(doctree.findall(kb_person_figures)):
-        node.replace_self(PersonFigures(app, docname, node["person"]).nodes())
-    for node in list(doctree.findall(kb_collaboration)):
-        node.replace_self(_matrix(app, docname))
+    for figures in list(doctree.findall(kb_person_figures)):
+        figures.replace_self(PersonFigures(app, docname, figures["person"]).render())
+    for collab in list(doctree.findall(kb_collaboration)):
+        collab.replace_self(_matrix(app, docname))
 
 
 class PersonFigures:
@@ -60,7 +71,7 @@ class PersonFigures:
         keys = [a.key for a in self.data.authorship if person in a.persons]
         self.entries = [entries[k] for k in keys if k in entries]
 
-    def nodes(self) -> list[nodes.Node]:
+    def render(self) -> list[nodes.Node]:
         if self.record is None:
             return []
         out: list[nodes.Node] = []
@@ -107,7 +118,8 @@ class PersonFigures:
             "Reported: as the source states them, with the date it gives (unknown when it gives "
             "none). Computed: from this knowledge base's records of the person; where the two "
             "differ, the note says why."))
-        rows = []
+        rows: list[list[nodes.Node]] = []
+        assert self.record is not None
         for fig in self.record["data"]["figures"]:
             value = fig["value"]
             shown = f"{value:,}" if isinstance(value, int) else str(value)
@@ -129,19 +141,19 @@ class PersonFigures:
         flagged = sum(1 for e in self.entries if bibdata.is_true(e, "has_code"))
         sec = section("Papers per category", "papers-per-category")
         sec += paragraph(nodes.Text(
-            f"Computed from the categories (primaryclass) of the {len(self.entries)} records; "
+            f"Computed from the categories (primaryclass) of the {_records(len(self.entries))}; "
             f"{flagged} carry a code flag (has_code)."))
-        rows = [[nodes.Text(cat), nodes.Text(str(n))]
+        rows: list[list[nodes.Node]] = [[nodes.Text(cat), nodes.Text(str(n))]
                 for cat, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))]
         rows.append([nodes.Text("Total"), nodes.Text(str(sum(counts.values())))])
         sec += table(["Category", "Papers"], rows, ["kb-categories"])
         return sec
 
     def coauthors(self) -> nodes.section:
-        names = {pid: r["data"]["name"] for pid, r in self.data.people.items()}
+        names = display_names(self.data.people)
         found = coauthors(self.person, self.data.authorship, names)
         sec = section("Co-authors", "co-authors")
-        note = (f"Computed from the author lists of the {found.papers} records of "
+        note = (f"Computed from the author lists of the {_records(found.papers)} of "
                 f"{self.record_name} in the .bib files")
         if found.truncated:
             note += (f"; {found.truncated} end in \"and others\", whose further authors are "
@@ -155,7 +167,7 @@ class PersonFigures:
         rows = []
         for pid, label, count in found.top:
             rec = self.data.people.get(pid) if pid else None
-            who = _ref(self.app, self.docname, rec) if rec else nodes.Text(label)
+            who = _ref(self.app, self.docname, rec, label) if rec else nodes.Text(label)
             rows.append([who, nodes.Text(str(count))])
         sec += table(["Co-author", "Papers"], rows, ["kb-coauthors"])
         return sec
@@ -167,12 +179,13 @@ def _matrix(app: Sphinx, docname: str) -> list[nodes.Node]:
     if not people:
         return [paragraph(nodes.Text("No people entries."), classes=["kb-empty"])]
     shared = matrix(people, data.authorship)
+    names = display_names(data.people)
     rows = []
     for a in people:
-        cells: list[nodes.Node] = [_ref(app, docname, data.people[a])]
+        cells: list[nodes.Node] = [_ref(app, docname, data.people[a], names[a])]
         cells += [nodes.Text(str(shared[(a, b)])) for b in people]
         rows.append(cells)
-    header = ["", *(data.people[p]["data"]["name"] for p in people)]
+    header = ["Person", *(names[p] for p in people)]
     intro = paragraph(nodes.Text(
         "Papers each pair of people wrote together, computed from the author lists of the .bib "
         "records (and their people fields); the diagonal is each person's own papers."))
