@@ -142,22 +142,24 @@ def _models(**links):
 
 
 def test_lineage_unknown_id_and_cycle_are_located_ref_problems():
-    models = _models(a={"base_model": ["b"]}, b={"new_version": "a"}, c={"base_model": ["ghost"]},
+    models = _models(a={"base_model": ["b"]}, b={"base_model": ["a"]}, c={"base_model": ["ghost"]},
                      d={"base_model": ["org/hub-model"], "new_version": "proj"})
     problems, dropped = check(models, {"a", "b", "c", "d", "proj"})
     found = sorted((p.location, p.field, p.subtype, p.message.split(" (")[0]) for p in problems)
     assert found == [
-        ("models/b.yaml:3", "new_version", "ref", "new_version 'a' makes a cycle: a leads back to b"),
+        ("models/a.yaml:2", "base_model[0]", "ref",
+         "base_model 'b' makes a cycle: the lineage of a leads back to it"),
         ("models/c.yaml:2", "base_model[0]", "ref", "base_model 'ghost' is no entry"),
         ("models/d.yaml:3", "new_version", "ref", "new_version 'proj' is an entry that is not a model"),
     ]
-    assert {(link.source, link.target) for link in dropped} == {("b", "a"), ("c", "ghost"),
+    assert {(link.source, link.target) for link in dropped} == {("a", "b"), ("c", "ghost"),
                                                                 ("d", "proj")}
 
 
 def test_families_oldest_first():
-    models = _models(qwen25={"new_version": "qwen3"}, coder={"base_model": ["qwen25"]}, qwen3={},
-                     alone={})
+    # a newer version that also names its predecessor as base model is no cycle
+    models = _models(qwen25={"new_version": "qwen3"}, coder={"base_model": ["qwen25"]},
+                     qwen3={"base_model": ["qwen25"]}, alone={})
     problems, dropped = check(models, set(models))
     assert problems == []
     assert families(models, dropped) == [["qwen25", "coder", "qwen3"]]

@@ -2,8 +2,9 @@
 model tree has them, checked and arranged into families (no Sphinx).
 
 A value with a ``/`` is a Hugging Face Hub id (a model outside the knowledge base) and is not
-checked; any other value must be the id of a model entry. A chain that leads back to where it
-started is a cycle. Both are ``kb.ref`` problems, located at the value, and the link is dropped.
+checked; any other value must be the id of a model entry. Read from older to newer (a base model
+before what is built from it, a version before its ``new_version``), a chain that leads back to
+where it started is a cycle. Both are ``kb.ref`` problems, located at the value, and the link is dropped.
 """
 
 from __future__ import annotations
@@ -56,32 +57,36 @@ def check(models: dict[str, dict[str, Any]], known: set[str]) -> tuple[list[Prob
                                     f"{link.type} {link.target!r} is {what} (a model id of the "
                                     "models folder, or a Hub id owner/name)", "ref"))
             bad.add(link)
-    graph: dict[str, list[Link]] = {}
+    # oriented from older to newer: a base model before what is built from it, an old version
+    # before its new_version; a walk that comes back to where it started is a cycle
+    graph: dict[str, list[tuple[str, Link]]] = {}
     for link in links:
         if link not in bad:
-            graph.setdefault(link.source, []).append(link)
+            older, newer = ((link.target, link.source) if link.type == "base_model"
+                            else (link.source, link.target))
+            graph.setdefault(older, []).append((newer, link))
     for link in _cycle_closers(graph):
         rec = models[link.source]
         problems.append(Problem(rec["path"], _line(rec, link.field), link.field,
-                                f"{link.type} {link.target!r} makes a cycle: {link.target} leads "
-                                f"back to {link.source}", "ref"))
+                                f"{link.type} {link.target!r} makes a cycle: the lineage of "
+                                f"{link.source} leads back to it", "ref"))
         bad.add(link)
     return problems, bad
 
 
-def _cycle_closers(graph: dict[str, list[Link]]) -> list[Link]:
+def _cycle_closers(graph: dict[str, list[tuple[str, Link]]]) -> list[Link]:
     """The links that close a cycle in a depth-first walk in id order (one per cycle)."""
     state: dict[str, int] = {}  # 1 on the path, 2 done
     closers: list[Link] = []
 
     def walk(node: str) -> None:
         state[node] = 1
-        for link in graph.get(node, []):
-            mark = state.get(link.target)
+        for newer, link in graph.get(node, []):
+            mark = state.get(newer)
             if mark == 1:
                 closers.append(link)
             elif mark is None:
-                walk(link.target)
+                walk(newer)
         state[node] = 2
 
     for node in sorted(graph):
