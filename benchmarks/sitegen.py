@@ -55,6 +55,8 @@ class Entry:
     people: list[str]
     papers: list[str]
     related: list[str] = field(default_factory=list)
+    base_model: str = ""  # lineage (models): every eighth builds on the model four before it
+    new_version: str = ""
 
     @property
     def folder(self) -> str:
@@ -105,7 +107,9 @@ def make_entries(n: int, m: int) -> list[Entry]:
         related = [entry_id(j) for j in (i - 1, i + 1) if 1 <= j <= n]
         out.append(Entry(i, "model" if i % 4 == 0 else "project", entry_id(i), areas,
                          [TAGS[(i * k) % len(TAGS)] for k in (1, 3, 7)][: 1 + i % 3],
-                         2010 + i % 15, STATUSES[i % len(STATUSES)], people, papers, related))
+                         2010 + i % 15, STATUSES[i % len(STATUSES)], people, papers, related,
+                         entry_id(i - 4) if i % 8 == 0 and i > 4 else "",
+                         entry_id(i + 4) if i % 16 == 12 and i + 4 <= n else ""))
     return out
 
 
@@ -148,6 +152,10 @@ def entry_yaml(e: Entry) -> str:
             "  description: Describes an image in one sentence.",
             "license: apache-2.0",
         ]
+        if e.base_model:
+            lines += [f"base_model: [{e.base_model}]", "base_model_relation: finetune"]
+        if e.new_version:
+            lines.append(f"new_version: {e.new_version}")
     return "\n".join(lines) + "\n"
 
 
@@ -250,6 +258,15 @@ def section_index_md(kind: str, entries: list[Entry], variant: str) -> str:
 def people_index_md() -> str:
     return ("# People\n\nThe people of the synthetic knowledge base.\n\n```{toctree}\n:maxdepth: 1\n"
             ":glob:\n\n*\n```\n")
+
+
+def person_yaml(person: str) -> str:
+    """The labkb variant's person entry: named as some records' authors write it."""
+    k = int(person[-2:])
+    given, family = GIVEN[k % len(GIVEN)], SURNAMES[k % len(SURNAMES)]
+    return (f"name: {given} {family}\nname_variants: ['{family}, {given}']\n"
+            f"summary: A synthetic researcher working on {WORDS[k]} and {WORDS[k + 2]}.\n"
+            f"areas: [{AREAS[k - 1]}, {AREAS[(k * 3) % N_AREAS]}]\n")
 
 
 def person_md(person: str) -> str:
@@ -356,7 +373,10 @@ def generate(root: Path, n: int, m: int, variant: str, patch_pybtex: bool = Fals
     for area in AREAS:
         files[f"research/{area}.md"] = area_md(area, entries, variant)
     for person in PEOPLE:
-        files[f"people/{person}.md"] = person_md(person)
+        if variant == "labkb":
+            files[f"people/{person}.yaml"] = person_yaml(person)
+        else:
+            files[f"people/{person}.md"] = person_md(person)
     for e in entries:
         if variant == "labkb":
             files[f"{e.folder}/{e.id}.yaml"] = entry_yaml(e)
