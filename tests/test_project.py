@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from labkb.cli.commands import main
-from labkb.core.schema_docs import markdown_table
+from labkb.core.schema_docs import markdown_table, person_table
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -20,6 +20,9 @@ def test_readme_schema_table_is_generated_from_the_schema():
     start = readme.index("<!-- schema-table:start -->\n") + len("<!-- schema-table:start -->\n")
     end = readme.index("\n<!-- schema-table:end -->")
     assert readme[start:end] == markdown_table(), "run: labkb schema --markdown"
+    start = readme.index("<!-- person-table:start -->\n") + len("<!-- person-table:start -->\n")
+    end = readme.index("\n<!-- person-table:end -->")
+    assert readme[start:end] == person_table(), "run: labkb schema --markdown --kind person"
 
 
 def test_ruff_clean():

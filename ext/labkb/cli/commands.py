@@ -26,7 +26,7 @@ from labkb.core.fields import ID_RE
 from labkb.core.loader import load_yaml
 from labkb.core.problems import Problem
 from labkb.core.schema import KINDS, json_schema, validate
-from labkb.core.schema_docs import markdown_table
+from labkb.core.schema_docs import markdown_table, person_table
 
 DESCRIPTION = "The knowledge base's command line: check, create, import and export entries."
 EPILOG = "exit status: 0 success, 1 problems found or a refusal, 2 usage error"
@@ -174,7 +174,7 @@ def _schema(args: argparse.Namespace) -> int:
         for path in write_schemas(args.write):
             print(path)
     elif args.markdown:
-        print(markdown_table())
+        print(person_table() if args.kind == "person" else markdown_table())
     else:
         print(json.dumps(json_schema(args.kind), indent=2, ensure_ascii=False))
     return 0

@@ -79,7 +79,9 @@ class Person(Strict):
                                          "name with this one but are someone else.")
     summary: Annotated[str, Field(min_length=1, max_length=1000)] = Field(
         description="One or two plain sentences, shown on cards.")
-    description: Text | None = Field(None, description="The page's prose; MyST Markdown.")
+    description: Text | None = Field(None, description="The page's prose, MyST Markdown; a "
+                                     "`kb-publications` in it places the publication list, "
+                                     "else the page ends with one.")
     role: Role | None = Field(None, description="PI, researcher, student, alumni or external.")
     orcid: Orcid | None = Field(None, description="ORCID iD (its check digit is verified).")
     dblp: Annotated[str, Field(pattern=r"^[a-z0-9]+/[A-Za-z0-9-]+(/[A-Za-z0-9-]+)?$")] | None = \

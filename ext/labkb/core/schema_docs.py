@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from labkb.core.people import Person
 from labkb.core.schema import Model, field_name, json_schema
 
 
@@ -17,6 +18,17 @@ def markdown_table() -> str:
         required = "yes" if name in model.get("required", []) else ""
         rows.append(f"| `{name}` | {kinds} | {_type_of(spec, model)} | {required} | "
                     f"{_describe(name)} |")
+    return "\n".join(rows)
+
+
+def person_table() -> str:
+    """The fields of person entries (``docs/people/<id>.yaml``) as a Markdown table."""
+    rows = ["| field | type | required | description |", "|---|---|---|---|"]
+    person = json_schema("person")
+    for name, spec in person["properties"].items():
+        required = "yes" if name in person.get("required", []) else ""
+        info = Person.model_fields[name]
+        rows.append(f"| `{name}` | {_type_of(spec, person)} | {required} | {info.description} |")
     return "\n".join(rows)
 
 
