@@ -13,9 +13,9 @@ from urllib.parse import unquote, urlsplit
 import pytest
 from conftest import copy_root
 from helpers import build, html, site_pages, touch, warnings
-
 from labkb.core.coauthors import Authorship
-from labkb.core.graph import GraphInput, build as build_graph, neighbourhood
+from labkb.core.graph import GraphInput, neighbourhood
+from labkb.core.graph import build as build_graph
 
 
 @pytest.fixture

@@ -6,7 +6,6 @@ from __future__ import annotations
 import pytest
 from conftest import copy_root
 from helpers import build, html, touch, warnings
-
 from labkb.core.coauthors import Paper, coauthors, matrix, resolve_all, shared_names
 from labkb.core.lineage import check, families
 from labkb.core.loader import load_yaml
