@@ -250,7 +250,8 @@ def test_libyamls_nesting_error_is_turned_into_labkbs(monkeypatch):
 BAD_CONFIG = [
     ("kb_entry_dirs", {"projects": "project", "papers": "paper"},
      "'papers' -> 'paper': unknown kind (use one of: project, model, source, person)"),
-    ("kb_entry_dirs", "projects", "must be a dict of folder -> kind (project, model, source, person), not str"),
+    ("kb_entry_dirs", "projects",
+     "must be a dict of folder -> kind (project, model, source, person), not str"),
     ("kb_entry_dirs", {"a/b": "project"}, "'a/b' is not a folder name of the sources"),
     ("kb_area_dir", "", "must be a folder of the sources relative to them"),
     ("kb_area_dir", "../research", "must be a folder of the sources relative to them"),
