@@ -177,7 +177,8 @@ CORPUS: list[tuple[str, str | bytes, list[str], bool]] = [
         ".bib file) [kb.ref]"], True),
     # YAML outside the entry folders is still read by Sphinx (as a project)
     ("hosts/stray.yaml", "name: Stray\n", [
-        "hosts/stray.yaml:1: WARNING: YAML entries belong in one of: projects/, models/, sources/ [kb.id]",
+        "hosts/stray.yaml:1: WARNING: YAML entries belong in one of: projects/, models/, sources/, "
+        "people/ [kb.id]",
         "hosts/stray.yaml:1: WARNING: summary: required field is missing [kb.schema]",
         "hosts/stray.yaml:1: WARNING: areas: required field is missing [kb.schema]",
         "hosts/stray.yaml: WARNING: document isn't included in any toctree [toc.not_included]"],
@@ -422,7 +423,7 @@ def text_entry(kind: str, payload: str, related: str) -> dict:
             "intended_uses": [payload], "out_of_scope_uses": [payload], "capabilities": [item()],
             "applications": [item()], "significance": [item()], "limitations": [item()],
             "outlook": [item()], "license": payload, "pipeline_tag": payload,
-            "library_name": payload, "datasets": [payload], "base_model": [payload],
+            "library_name": payload, "datasets": [payload],
             "model-index": [{"name": payload, "results": [{
                 "task": {"type": payload, "name": payload},
                 "dataset": {"type": payload, "name": payload, "config": payload,
@@ -446,11 +447,13 @@ def link_entry(kind: str, payload: str) -> tuple[dict, list[str]]:
               "related[0]", "papers[0]"]
     if kind == "model":
         data.update({"variants": [{"name": "v", "link": payload}], "language": [payload],
+                     "base_model": [payload], "new_version": payload,
                      "model-index": [{"name": "m", "results": [{
                          "task": {"type": "t"}, "dataset": {"type": "d"},
                          "metrics": [{"type": "m", "value": 1}],
                          "source": {"name": "s", "url": payload}}]}]})
-        fields += ["variants[0].link", "language[0]", "model-index[0].results[0].source.url"]
+        fields += ["variants[0].link", "language[0]", "model-index[0].results[0].source.url",
+                   "base_model[0]", "new_version"]
     return data, fields
 
 
@@ -605,9 +608,11 @@ def check_page(page: Path, *, svg_allowed: bool = False) -> list[str]:
     if raw.count("<script") != len(soup.find_all("script")):
         found.append("unparsed <script")
     for element in soup.find_all(True):
-        # the site's own charts: an <svg class="kb-chart"> with matplotlib's <style> inside
-        chart = (element.name == "svg" and "kb-chart" in element.get("class", [])) or \
-            element.find_parent("svg", class_="kb-chart") is not None
+        # the site's own charts (an <svg class="kb-chart"> with matplotlib's <style> inside) and
+        # graph drawings (kb-graph-svg, kb-graph-legend); their links are checked like any other
+        own = {"kb-chart", "kb-graph-svg", "kb-graph-legend"}
+        chart = (element.name == "svg" and own & set(element.get("class", []))) or any(
+            element.find_parent("svg", class_=c) is not None for c in own)
         if element.name in FORBIDDEN_ELEMENTS and not (svg_allowed and element.name == "svg") \
                 and not chart:
             found.append(f"<{element.name}> element")

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import Any
 
+from labkb.core import lineage
+from labkb.core.coauthors import shared_names
 from labkb.core.config import KbConfig
 from labkb.core.coverage import Record
 from labkb.core.loader import load_yaml
-from labkb.core.problems import Problem, decode_problem
+from labkb.core.problems import Problem, decode_problem, field_path
 from labkb.core.schema import Context, validate
 
 
@@ -94,6 +97,7 @@ def check_paths(paths: Iterable[Path], docs: Path,
     context = context_for(docs, bibfiles, config)
     problems: list[Problem] = []
     seen: dict[str, Path] = {}
+    built: dict[str, dict[str, Any]] = {}
     for done, path in enumerate(files, 1):
         if progress is not None:
             progress(done)
@@ -113,8 +117,12 @@ def check_paths(paths: Iterable[Path], docs: Path,
             problems.append(undecodable)
             continue
         text = data.decode("utf-8-sig")
-        result = validate(load_yaml(text, str(path)), str(path), path.stem, kind, context)
+        loaded = load_yaml(text, str(path))
+        result = validate(loaded, str(path), path.stem, kind, context)
         problems += result.problems
+        if result.data is not None and path.stem not in seen:
+            built[path.stem] = {"kind": kind, "data": result.data, "path": str(path), "lines": {
+                field_path(loc): line for loc, line in loaded.lines.items() if len(loc) <= 2}}
         if result.data is not None:
             if records is not None and path.stem not in seen:
                 records.append(Record(path.stem, kind, result.data))
@@ -123,4 +131,16 @@ def check_paths(paths: Iterable[Path], docs: Path,
                                         f"(first defined in {seen[path.stem]}); this file is "
                                         "skipped", "duplicate"))
             seen.setdefault(path.stem, path)
-    return problems, len(files)
+    return problems + cross_problems(built), len(files)
+
+
+def cross_problems(built: dict[str, dict[str, Any]]) -> list[Problem]:
+    """What only the entries together show, as the build reports it: lineage (ids that are no
+    model, cycles) and a written name two people entries share without ``distinct_from``."""
+    models = {i: r for i, r in built.items() if r["kind"] == "model"}
+    people = {i: r for i, r in built.items() if r["kind"] == "person"}
+    problems = lineage.check(models, set(built))[0]
+    problems += shared_names({i: r["data"] for i, r in people.items()},
+                             {i: r["path"] for i, r in people.items()},
+                             {i: int(r["lines"].get("name_variants", 1)) for i, r in people.items()})
+    return problems

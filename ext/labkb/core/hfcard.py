@@ -6,7 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 #: Front-matter keys copied as they are (lists accept a single string on the Hub).
-META_SCALARS = ("license", "license_name", "license_link", "pipeline_tag", "library_name")
+META_SCALARS = ("license", "license_name", "license_link", "pipeline_tag", "library_name",
+                "base_model_relation", "new_version")
 META_LISTS = ("language", "datasets", "base_model", "tags")
 #: Template section (normalized title) -> entry field, by the kind of value it holds.
 TEXT_SECTIONS = {"model details": "description", "model description": "description",

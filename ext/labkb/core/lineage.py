@@ -1,7 +1,7 @@
 """Model lineage: ``base_model`` (with ``base_model_relation``) and ``new_version``, as the Hub's
 model tree has them, checked and arranged into families (no Sphinx).
 
-A value with a ``/`` is a Hugging Face Hub id (a model outside the knowledge base) and is not
+A value of the form ``owner/name`` is a Hugging Face Hub id (a model outside the knowledge base) and is not
 checked; any other value must be the id of a model entry. Read from older to newer (a base model
 before what is built from it, a version before its ``new_version``), a chain that leads back to
 where it started is a cycle. Both are ``kb.ref`` problems, located at the value, and the link is dropped.
@@ -9,14 +9,18 @@ where it started is a cycle. Both are ``kb.ref`` problems, located at the value,
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
 from labkb.core.problems import Problem
 
+HUB_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*/[A-Za-z0-9][A-Za-z0-9_.-]*$")
+
 
 def is_hub_id(value: str) -> bool:
-    return "/" in value
+    """A Hugging Face Hub model id, ``owner/name`` (letters, digits, ``_.-``)."""
+    return bool(HUB_ID.match(value))
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,7 @@ from sphinx.environment import BuildEnvironment
 from sphinx.util.docutils import SphinxDirective
 
 from labkb.core.graph import NODE_TYPES, Edge, Graph, Node, neighbourhood, slug
+from labkb.core.lineage import is_hub_id
 from labkb.outputs.graph_svg import legend_svg, neighbourhood_layout, svg, whole_layout
 from labkb.sphinxext.badges import paragraph
 from labkb.sphinxext.blocks import bullets, section, table
@@ -243,7 +244,7 @@ def lineage_section(app: Sphinx, docname: str, data: Research, model: str) -> li
     rows: list[tuple[str, nodes.Node]] = []
     record = kb_domain(app.env).entry(model)
     for base in (record or {}).get("data", {}).get("base_model", []):
-        if "/" in base:  # a Hub id: a model outside the knowledge base
+        if is_hub_id(base):  # a model outside the knowledge base
             relation = record["data"].get("base_model_relation")  # type: ignore[index]
             rows.append(("Built from" + (f" ({relation})" if relation else ""), nodes.reference(
                 "", base, refuri=f"https://huggingface.co/{base}")))
