@@ -8,6 +8,7 @@ graph is a force layout with a fixed seed.
 
 from __future__ import annotations
 
+import functools
 import io
 import math
 from collections.abc import Callable
@@ -126,6 +127,7 @@ def _node_svg(node: Node, x: float, y: float, url: str | None, is_center: bool,
             f'<title>{name}</title>{body}</a>')
 
 
+@functools.cache
 def legend_svg() -> str:
     """A legend: each type's shape, colour and name."""
     items = []

@@ -19,12 +19,13 @@ from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 from sphinx.util.docutils import SphinxDirective
+from sphinx.util.osutil import relative_uri
 
 from labkb.core.graph import NODE_TYPES, Edge, Graph, Node, neighbourhood, slug
 from labkb.core.lineage import is_hub_id
 from labkb.outputs.graph_svg import legend_svg, neighbourhood_layout, svg, whole_layout
 from labkb.sphinxext.badges import paragraph
-from labkb.sphinxext.blocks import bullets, section, table
+from labkb.sphinxext.blocks import bullets, section
 from labkb.sphinxext.domain import kb_domain
 from labkb.sphinxext.nodes import kb_graph_page, kb_lineage
 from labkb.sphinxext.report import warn
@@ -67,22 +68,38 @@ class Links:
 
     def __init__(self, app: Sphinx, docname: str) -> None:
         self.builder, self.docname = app.builder, docname
-        self.graph_doc = graph_docname(app.env)
+        self.base = self.builder.get_target_uri(docname)
+        self.targets: dict[str, str] = {}
+        graph_doc = graph_docname(app.env)
+        self.graph_uri: str | None = None
+        if graph_doc is not None:
+            self.graph_uri = "" if graph_doc == docname else self.page(graph_doc)
+
+    def page(self, docname: str) -> str:
+        target = self.targets.get(docname)
+        if target is None:
+            target = self.targets[docname] = self.builder.get_target_uri(docname)
+        return relative_uri(self.base, target)
 
     def __call__(self, node: Node) -> str | None:
         if node.docname:
-            return self.builder.get_relative_uri(self.docname, node.docname)
-        if self.graph_doc is None:
+            return self.page(node.docname)
+        if self.graph_uri is None:
             return None
-        page = "" if self.graph_doc == self.docname else self.builder.get_relative_uri(
-            self.docname, self.graph_doc)
-        return f"{page}#{anchor(node)}"
+        return f"{self.graph_uri}#{anchor(node)}"
 
 
 def _link(links: Links, node: Node) -> nodes.Node:
     url = links(node)
     return nodes.reference("", node.label, refuri=url, internal=True) if url else \
         nodes.Text(node.label)
+
+
+def _a(links: Links, node: Node) -> str:
+    """The node as an HTML link (as text when it has no page), escaped."""
+    url = links(node)
+    label = escape(node.label)
+    return f'<a class="reference internal" href="{escape(url)}">{label}</a>' if url else label
 
 
 def _raw(html: str) -> nodes.raw:
@@ -135,25 +152,18 @@ def _esc(text: str) -> str:
     return escape(text)
 
 
-def _text_list(links: Links, around: list[Node], how: dict[str, str]) -> nodes.Element:
+def _text_list(links: Links, around: list[Node], how: dict[str, str]) -> nodes.raw:
     """The links of the drawing as text, by type (for screen readers and text browsers)."""
-    box = nodes.container(classes=["kb-graph-list"])
-    box += nodes.rubric("", "The same links as a list")
-    items: list[nodes.Node] = []
+    items = []
     for kind in NODE_TYPES:
         members = [n for n in around if n.type == kind]
-        if not members:
-            continue
-        para = paragraph(nodes.strong("", f"{TYPE_TITLES[kind]}: "))
-        for i, node in enumerate(members):
-            if i:
-                para += nodes.Text(", ")
-            para += _link(links, node)
-            if node.id in how:
-                para += nodes.Text(f" ({how[node.id]})")
-        items.append(para)
-    box += bullets(items)
-    return box
+        if members:
+            parts = [_a(links, n) + (f" ({escape(how[n.id])})" if n.id in how else "")
+                     for n in members]
+            items.append(f"<li><p><strong>{TYPE_TITLES[kind]}: </strong>{', '.join(parts)}"
+                         "</p></li>")
+    return _raw('<div class="kb-graph-list"><p class="rubric">The same links as a list</p>'
+                f'<ul class="simple">{"".join(items)}</ul></div>')
 
 
 def whole_graph(app: Sphinx, docname: str, data: Research) -> list[nodes.Node]:
@@ -193,26 +203,25 @@ def _type_table(graph: Graph, kind: str, links: Links) -> nodes.section:
     members = [n for n in graph.nodes.values() if n.type == kind]
     sec = section(f"{TYPE_TITLES[kind]} ({len(members)})", f"graph-type-{kind}")
     sec["classes"].append("kb-graph-type")
-    sec["data-kb-type"] = kind
     if not members:
         sec += paragraph(nodes.Text("None."), classes=["kb-empty"])
         return sec
+    order = {t: i for i, t in enumerate(NODE_TYPES)}
     rows = []
     for node in sorted(members, key=lambda n: (n.label.casefold(), n.id)):
         around = sorted((graph.nodes[m] for m in graph.adjacency.get(node.id, ())),
-                        key=lambda n: (NODE_TYPES.index(n.type), n.label.casefold(), n.id))
-        name = paragraph(_link(links, node) if node.docname else nodes.Text(node.label),
-                         classes=["kb-graph-row"])
-        name["ids"] = [anchor(node)]
-        near = paragraph()
-        for i, other in enumerate(around[:ROW_LINKS]):
-            if i:
-                near += nodes.Text(", ")
-            near += _link(links, other)
+                        key=lambda n: (order[n.type], n.label.casefold(), n.id))
+        near = ", ".join(_a(links, other) for other in around[:ROW_LINKS])
         if len(around) > ROW_LINKS:
-            near += nodes.Text(f", and {len(around) - ROW_LINKS} more")
-        rows.append([name, nodes.Text(node.kind or kind), nodes.Text(str(len(around))), near])
-    sec += table(["Name", "Type", "Links", "Linked to"], rows, ["kb-graph-table"])
+            near += f", and {len(around) - ROW_LINKS} more"
+        name = _a(links, node) if node.docname else escape(node.label)
+        rows.append(f'<tr><td><p class="kb-graph-row" id="{anchor(node)}">{name}</p></td>'
+                    f"<td><p>{escape(node.kind or kind)}</p></td><td><p>{len(around)}</p></td>"
+                    f"<td><p>{near}</p></td></tr>")
+    sec += _raw('<div class="pst-scrollable-table-container"><table class="kb-graph-table table">'
+                "<thead><tr><th><p>Name</p></th><th><p>Type</p></th><th><p>Links</p></th>"
+                f"<th><p>Linked to</p></th></tr></thead><tbody>{''.join(rows)}</tbody></table>"
+                "</div>")
     return sec
 
 
@@ -248,9 +257,7 @@ def lineage_section(app: Sphinx, docname: str, data: Research, model: str) -> li
             relation = record["data"].get("base_model_relation")  # type: ignore[index]
             rows.append(("Built from" + (f" ({relation})" if relation else ""), nodes.reference(
                 "", base, refuri=f"https://huggingface.co/{base}")))
-    for edge in data.graph.edges:
-        if me not in (edge.source, edge.target):
-            continue
+    for edge in _edges_of(data.graph, me):
         other = data.graph.nodes[edge.target if edge.source == me else edge.source]
         how = f" ({edge.relation})" if edge.relation else ""
         label = {("base_model", True): "Built from" + how, ("base_model", False):
@@ -275,9 +282,17 @@ def lineage_section(app: Sphinx, docname: str, data: Research, model: str) -> li
     return [sec]
 
 
+def _edges_of(graph: Graph, me: str) -> list[Edge]:
+    """The edges of one node, in the graph's order."""
+    out: list[Edge] = []
+    for other in sorted(graph.adjacency.get(me, ())):
+        out.extend(graph.pairs.get((min(me, other), max(me, other)), ()))
+    return sorted(out)
+
+
 def _lineage_note(data: Research, mid: str) -> str:
     notes = []
-    for edge in data.graph.edges:
+    for edge in _edges_of(data.graph, f"entry:{mid}"):
         if edge.source != f"entry:{mid}":
             continue
         other = data.graph.nodes[edge.target].label
@@ -291,13 +306,16 @@ def _lineage_note(data: Research, mid: str) -> str:
 def fill_graphs(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     """``doctree-resolved``: the neighbourhood of the page's node, and the Graph page."""
     data = research(app)
-    for page in list(doctree.findall(kb_graph_page)):
-        page.replace_self(whole_graph(app, docname, data))
-    for block in list(doctree.findall(kb_lineage)):
-        block.replace_self(lineage_section(app, docname, data, block["model"]))
+    if docname in kb_domain(app.env).data["graph_page"]:
+        for page in list(doctree.findall(kb_graph_page)):
+            page.replace_self(whole_graph(app, docname, data))
+    center = data.by_doc.get(docname, "")
+    if center.startswith("entry:"):
+        for block in list(doctree.findall(kb_lineage)):
+            block.replace_self(lineage_section(app, docname, data, block["model"]))
     sec = neighbourhood_section(app, docname, data)
     if sec is not None:
-        top = next(iter(doctree.findall(nodes.section)), None)
+        top = doctree.next_node(nodes.section)
         (top if top is not None else doctree).append(sec)
 
 
