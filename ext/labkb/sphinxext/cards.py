@@ -9,8 +9,9 @@ from sphinx.builders import Builder
 from sphinx.errors import NoUri
 from sphinx_design.shared import PassthroughTextElement, create_component
 
+from labkb.core.names_zh import name_zh
 from labkb.core.provenance import shown_as_derived
-from labkb.sphinxext.badges import KIND_COLOURS, badge, paragraph
+from labkb.sphinxext.badges import badge, kind_badge, paragraph, zh
 from labkb.sphinxext.nodes import kb_div
 
 #: How many tags a card shows (the page shows all).
@@ -43,9 +44,11 @@ def card(builder: Builder, fromdocname: str, record: dict[str, Any]) -> nodes.co
     data = record["data"]
     title = paragraph(nodes.Text(data["name"]), classes=["sd-card-title", "sd-font-weight-bold",
                                                          "kb-card-title"])
-    if data.get("name_zh"):
-        title += nodes.inline("", f" {data['name_zh']}", classes=["kb-name-zh"])
-    meta = [badge(record["kind"], KIND_COLOURS.get(record["kind"], "secondary"))]
+    chinese, translated = name_zh(data)
+    if chinese:
+        title += nodes.Text(" ")
+        title += zh(chinese, translated=translated)
+    meta = [kind_badge(record["kind"])]
     if data.get("year"):
         meta.append(badge(shown_as_derived(data["year"], data.get("derived", {}).get("year")),
                           "secondary", outline=True))

@@ -15,8 +15,10 @@ from sphinx import addnodes
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
+from labkb.core.glossary_zh import entry_keywords
+from labkb.core.names_zh import name_zh
 from labkb.core.provenance import shown_as_derived
-from labkb.sphinxext.badges import KIND_COLOURS, badge, button, paragraph
+from labkb.sphinxext.badges import badge, button, kind_badge, paragraph, zh
 from labkb.sphinxext.blocks import bullets, field_list, section
 from labkb.sphinxext.domain import kb_domain
 from labkb.sphinxext.model_card import model_card
@@ -126,8 +128,7 @@ class EntryPageDirective(SphinxDirective):
 
     def meta_badges(self, record: dict[str, Any]) -> nodes.paragraph:
         data = record["data"]
-        items: list[nodes.Node] = [badge(record["kind"], KIND_COLOURS.get(record["kind"],
-                                                                         "secondary"))]
+        items: list[nodes.Node] = [kind_badge(record["kind"])]
         derived = data.get("derived", {})
         for field, colour in (("status", "info"), ("year", "secondary"), ("venue", "dark")):
             if data.get(field):
@@ -166,8 +167,13 @@ class EntryPageDirective(SphinxDirective):
     def facts(self, data: dict[str, Any]) -> nodes.field_list:
         rows: list[tuple[str, list[nodes.Node]]] = (source_facts(data) if self.record["kind"] ==
                                                     "source" else [])
-        if data.get("name_zh"):
-            rows.append(("Chinese name", [nodes.Text(data["name_zh"])]))
+        chinese, translated = name_zh(data)
+        if chinese:
+            rows.append(("Chinese name", [zh(chinese, translated=translated)]))
+        keywords = entry_keywords(data)
+        if keywords:
+            rows.append(("Chinese search terms (translated by this knowledge base)",
+                         self.joined([zh(k, translated=False) for k in keywords])))
         if data.get("organization"):
             rows.append(("Organization", [nodes.Text(data["organization"])]))
         if data.get("areas"):
