@@ -164,12 +164,17 @@
     list.className = "kb-suggest";
     list.setAttribute("role", "listbox");
     list.setAttribute("aria-label", "Search results");
-    list.hidden = true;
+    const box = document.createElement("div");
+    box.className = "kb-suggest-box";
+    box.hidden = true;
+    const more = document.createElement("a");
+    more.className = "kb-suggest-all";
+    box.append(list, more);
     const status = document.createElement("p");
     status.className = "kb-suggest-status visually-hidden";
     status.setAttribute("role", "status");
     status.setAttribute("aria-live", "polite");
-    form.after(list, status);
+    form.after(box, status);
     input.setAttribute("role", "combobox");
     input.setAttribute("aria-autocomplete", "list");
     input.setAttribute("aria-expanded", "false");
@@ -181,7 +186,7 @@
     let timer = null;
 
     function close() {
-      list.hidden = true;
+      box.hidden = true;
       input.setAttribute("aria-expanded", "false");
       input.removeAttribute("aria-activedescendant");
       active = -1;
@@ -229,14 +234,10 @@
         }
         children.push(group);
       }
-      const more = document.createElement("a");
-      more.className = "kb-suggest-all";
       more.href = `${form.getAttribute("action")}?q=${encodeURIComponent(query)}`;
       more.textContent = total ? `All ${total} results for “${query}” (Enter)` : `No page matches “${query}”`;
-      more.tabIndex = -1;
-      children.push(more);
       list.replaceChildren(...children);
-      list.hidden = false;
+      box.hidden = false;
       list.dataset.query = query;
       input.setAttribute("aria-expanded", "true");
       status.textContent = total ? `${total} results; arrow keys to choose` : "No results";
@@ -249,7 +250,7 @@
     input.addEventListener("focus", () => { pagefind(); });
     input.addEventListener("keydown", (event) => {
       if (event.key === "ArrowDown" || event.key === "ArrowUp") {
-        if (list.hidden || !options.length) return;
+        if (box.hidden || !options.length) return;
         event.preventDefault();
         // -1 is the input itself: down from the last result and up from the first go back there
         const next = active + (event.key === "ArrowDown" ? 1 : -1);
@@ -257,7 +258,7 @@
       } else if (event.key === "Enter" && active >= 0) {
         event.preventDefault();
         window.location.href = options[active].href;
-      } else if (event.key === "Escape" && !list.hidden) {
+      } else if (event.key === "Escape" && !box.hidden) {
         event.preventDefault();
         event.stopPropagation();
         close();
