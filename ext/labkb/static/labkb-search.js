@@ -29,7 +29,7 @@
   const BOOST_WINDOW = 24;    // results whose names are compared with the query
   const SUGGEST_LIMIT = 8;     // results shown while typing
   const PAGE_LIMIT = 50;       // results rendered at once on the results page
-  const DEBOUNCE_MS = 60;
+  const DEBOUNCE_MS = 25;
 
   let engine = null;
   function pagefind() {
@@ -239,6 +239,9 @@
       list.replaceChildren(...children);
       box.hidden = false;
       list.dataset.query = query;
+      // for the benchmark and the tests: when the results of which query were rendered
+      document.dispatchEvent(new CustomEvent("kb-search-rendered",
+        { detail: { query, total, time: performance.now() } }));
       input.setAttribute("aria-expanded", "true");
       status.textContent = total ? `${total} results; arrow keys to choose` : "No results";
       activate(-1);
