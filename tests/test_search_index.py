@@ -7,7 +7,6 @@ import re
 from pathlib import Path
 
 import pytest
-
 from labkb.core.config import KbConfig
 from labkb.core.glossary_zh import entry_keywords
 from labkb.core.names_zh import name_zh
