@@ -92,9 +92,9 @@ def _listing_aliases(app: Sphinx, pagename: str) -> list[str]:
 
 def search_meta(app: Sphinx, pagename: str, title: str) -> SearchMeta:
     record = kb_domain(app.env).data["docs"].get(pagename)
-    if record and record.get("data"):
-        return entry_meta(record["kind"], record["data"],
-                          _areas(app, list(record["data"].get("areas", []))))
+    if record is not None and record.entry is not None:
+        data = record.entry.model_dump(exclude_none=True)
+        return entry_meta(record.kind, data, _areas(app, list(data.get("areas", []))))
     meta = page_meta(page_kind(app, pagename), title, app.env.metadata.get(pagename, {}))
     extra = tuple(_listing_aliases(app, pagename))
     return SearchMeta(meta.kind, meta.kind_zh, meta.areas, meta.aliases + extra, meta.tags,
