@@ -263,7 +263,8 @@ def template_card() -> str:
     result = hub.EvalResult(task_type="text-generation", dataset_type="wikitext", dataset_name="WikiText",
                             metric_type="perplexity", metric_value=20.5)
     data = hub.ModelCardData(license="mit", language=["en", "zh"], library_name="transformers",
-                             pipeline_tag="text-generation", datasets=["c4"], base_model="openai-community/gpt2",
+                             pipeline_tag="text-generation", datasets=["c4"],
+                             base_model="openai-community/gpt2",
                              tags=["demo"], eval_results=[result], model_name="demo-7b")
     card = hub.ModelCard.from_template(
         data, model_id="Demo-7B", model_summary="A demo model for the tests.",
@@ -298,7 +299,8 @@ def test_import_hf_template_maps_and_drops_placeholders(template_card, docs, tmp
     assert data["training_data"] == "C4, deduplicated."
     assert data["training_procedure"] == [{"name": "Preprocessing", "description": "Near-duplicate removal."}]
     assert data["architecture"] == [{"name": "A decoder-only transformer."}]
-    assert (data["license"], data["language"], data["base_model"]) == ("mit", ["en", "zh"], ["openai-community/gpt2"])
+    assert (data["license"], data["language"], data["base_model"]) == ("mit", ["en", "zh"],
+                                                                        ["openai-community/gpt2"])
     assert data["model-index"][0]["results"][0]["source"] == {"name": "Hugging Face model card"}
     assert re.search(r"README.md:\d+: model-index\[0\].results\[0\]: no source; "
                      r"set to 'Hugging Face model card'", err)

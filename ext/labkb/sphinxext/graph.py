@@ -251,10 +251,11 @@ def lineage_section(app: Sphinx, docname: str, data: Research, model: str) -> li
     me = f"entry:{model}"
     links = Links(app, docname)
     rows: list[tuple[str, nodes.Node]] = []
-    record = kb_domain(app.env).entry(model)
-    for base in (record or {}).get("data", {}).get("base_model", []):
+    found = kb_domain(app.env).entry(model)
+    fields = found.dump() if found is not None else {}
+    for base in fields.get("base_model", []):
         if is_hub_id(base):  # a model outside the knowledge base
-            relation = record["data"].get("base_model_relation")  # type: ignore[index]
+            relation = fields.get("base_model_relation")
             rows.append(("Built from" + (f" ({relation})" if relation else ""), nodes.reference(
                 "", base, refuri=f"https://huggingface.co/{base}")))
     for edge in _edges_of(data.graph, me):
@@ -337,7 +338,7 @@ def graph_pages_to_rewrite(app: Sphinx, env: BuildEnvironment) -> list[str]:
     data = research(app)
     reread: set[str] = domain.data.get("reread", set())
     touched = reread | set(domain.data.get("old", {}))
-    if touched & {r["docname"] for r in domain.entries() if r["kind"] == "model"}:
+    if touched & {r.docname for r in domain.entries() if r.kind == "model"}:
         for problem in data.problems:
             warn(problem)
     digests = _digests(data)

@@ -19,7 +19,7 @@ from labkb.sphinxext.blocks import section, table
 from labkb.sphinxext.domain import cite_domain, kb_domain
 from labkb.sphinxext.nodes import kb_collaboration, kb_person_figures
 from labkb.sphinxext.report import warn
-from labkb.sphinxext.research import research
+from labkb.sphinxext.research import plain, research
 
 NO_COUNTS = "no per-paper citation counts recorded"
 
@@ -123,7 +123,8 @@ class PersonFigures:
         for fig in self.record["data"]["figures"]:
             value = fig["value"]
             shown = f"{value:,}" if isinstance(value, int) else str(value)
-            src = kb_domain(self.app.env).entry(fig["source"])
+            found = kb_domain(self.app.env).entry(fig["source"])
+            src = plain(found) if found is not None else None
             source: nodes.Node = _ref(self.app, self.docname, src) if src else nodes.Text(
                 fig["source"])
             value_c, how = self.computed(fig.get("compare"))
@@ -196,7 +197,7 @@ def warn_shared_names(app: Sphinx, env: Any) -> None:
     """``env-updated``: a written name two people entries share, unless they say they differ."""
     domain = kb_domain(env)
     reread = domain.data.get("reread", set())
-    people = {r["id"]: r for r in domain.entries() if r["kind"] == "person"}
+    people = {r.id: plain(r) for r in domain.entries() if r.kind == "person"}
     if not any(r["docname"] in reread for r in people.values()):
         return
     for problem in shared_names({p: r["data"] for p, r in people.items()},

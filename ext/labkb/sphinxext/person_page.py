@@ -13,9 +13,10 @@ from typing import Any
 from docutils import nodes
 
 from labkb.core.bibdata import name_key
-from labkb.core.people import written_names
+from labkb.core.people import Person, written_names
 from labkb.core.provenance import shown_as_derived
-from labkb.sphinxext.badges import KIND_COLOURS, badge, button, paragraph
+from labkb.core.records import EntryRecord
+from labkb.sphinxext.badges import badge, button, kind_badge, paragraph
 from labkb.sphinxext.blocks import field_list, section
 from labkb.sphinxext.domain import kb_domain
 from labkb.sphinxext.nodes import kb_person_figures, kb_publications
@@ -25,16 +26,18 @@ ID_LINKS = (("orcid", "ORCID", "https://orcid.org/{}"), ("dblp", "DBLP", "https:
             ("openalex", "OpenAlex", "https://openalex.org/{}"), ("homepage", "Homepage", "{}"))
 
 
-def person_page(directive: Any, record: dict[str, Any]) -> list[nodes.Node]:
+def person_page(directive: Any, record: EntryRecord) -> list[nodes.Node]:
     """The nodes of a person's page; ``directive`` is the running ``kb-entry-page``."""
-    data, docname = record["data"], directive.env.docname
+    person = record.entry
+    assert isinstance(person, Person)
+    data, docname = record.dump(), directive.env.docname
     domain = kb_domain(directive.env)
-    page = section(data["name"], record["anchor"])
+    page = section(person.name, record.anchor)
     page["classes"] += ["kb-entry", "kb-kind-person"]
-    page["names"] = [record["anchor"]]
+    page["names"] = [record.anchor]
     directive.state.document.note_explicit_target(page)
-    page += paragraph(nodes.Text(data["summary"]), classes=["lead", "kb-summary"])
-    badges: list[nodes.Node] = [badge("person", KIND_COLOURS.get("person", "secondary"))]
+    page += paragraph(nodes.Text(person.summary), classes=["lead", "kb-summary"])
+    badges: list[nodes.Node] = [kind_badge("person")]
     if data.get("role"):
         badges.append(badge(data["role"], "info", outline=True))
     page += paragraph(*badges, classes=["kb-badges"])
@@ -46,17 +49,19 @@ def person_page(directive: Any, record: dict[str, Any]) -> list[nodes.Node]:
     page += field_list(_facts(directive, data, docname))
     names = [] if data.get("distinct_from") else sorted({name_key(n) for n in written_names(data)})
     domain.data["people_names"][docname] = names
-    computed = kb_person_figures("", person=record["id"])
+    computed = kb_person_figures("", person=record.id)
     directive.set_source_info(computed)
     page += computed
     before = len(domain.data["pubs"].get(docname, []))
     if data.get("description"):
         page.extend(directive.description(data["description"]))
     if len(domain.data["pubs"].get(docname, [])) == before:  # the prose placed no list itself
-        page += _publications(directive, record["id"], names)
-    if data.get("sources"):
-        page += sources_section(data["sources"], docname)
-    derived = derived_section(data)
+        page += _publications(directive, record.id, names)
+    if person.sources:
+        page += sources_section(person.sources, docname)
+        # a person page is a page based on its sources (listed on theirs, as kb-sources pages)
+        domain.data["page_sources"][docname] = list(person.sources)
+    derived = derived_section(person)
     if derived is not None:
         page += derived
     return [page]

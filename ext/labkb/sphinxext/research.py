@@ -14,6 +14,7 @@ from labkb.core import bibdata, lineage
 from labkb.core.coauthors import Authorship, Paper, resolve_all
 from labkb.core.graph import Graph, GraphInput, build
 from labkb.core.problems import Problem
+from labkb.core.records import EntryRecord
 from labkb.sphinxext.domain import cite_domain, kb_domain
 from labkb.sphinxext.state import build_state
 
@@ -59,7 +60,7 @@ def research(app: Sphinx) -> Research:
 def _gather(app: Sphinx) -> Research:
     env = app.env
     domain = kb_domain(env)
-    records = sorted(domain.entries(), key=lambda r: r["id"])
+    records = [plain(r) for r in sorted(domain.entries(), key=lambda r: r.id)]
     people = {r["id"]: r for r in records if r["kind"] == "person"}
     authorship = resolve_all(papers(env), {pid: r["data"] for pid, r in people.items()})
     models = {r["id"]: r for r in records if r["kind"] == "model"}
@@ -81,6 +82,12 @@ def _gather(app: Sphinx) -> Research:
     by_doc = {n.docname: n.id for n in graph.nodes.values() if n.docname}
     return Research(people, authorship, graph, problems, lineage.families(models, dropped),
                     dropped, by_doc)
+
+
+def plain(record: EntryRecord) -> dict[str, Any]:
+    """An entry record as the graph, lineage and co-author code read it: plain JSON data."""
+    return {"id": record.id, "kind": record.kind, "docname": record.docname, "path": record.path,
+            "lines": record.lines, "data": record.dump()}
 
 
 def _without(record: dict[str, Any], dropped: set[lineage.Link]) -> dict[str, Any]:

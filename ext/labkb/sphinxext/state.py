@@ -21,6 +21,7 @@ class BuildState:
     jieba_env: Any = None  #: the environment whose words jieba knows
     pybtex_capture: Any = None  #: pybtex's error capture between two builder-inited handlers
     research: Any = None  #: this build's people, authorship, lineage and graph (research.py)
+    pagefind: Any = None  #: the Pagefind binary this build indexes with (None: Sphinx's search)
 
 
 _STATES: weakref.WeakKeyDictionary[Sphinx, BuildState] = weakref.WeakKeyDictionary()
