@@ -228,3 +228,65 @@ def test_same_name_without_distinct_from_warns(make_app, src):
     app, _ = build(make_app, src, freshenv=True)
     found = [w for w in warnings(app) if "kb.duplicate" in w]
     assert len(found) == 1 and "wei-wang-b.yaml" in found[0] and "distinct_from" in found[0]
+
+
+# -- the ORCID and OpenAlex imports write ids into people entries ----------------------------------
+
+DATA = __import__("pathlib").Path(__file__).parent / "data"
+
+
+def _site(tmp_path):
+    docs = tmp_path / "docs"
+    for folder in ("research", "people", "projects", "models", "sources"):
+        (docs / folder).mkdir(parents=True)
+    (docs / "research" / "vision.md").write_text("# Vision\n")
+    (docs / "sources" / "notes.yaml").write_text("name: Notes\nsummary: A lab notebook.\n")
+    (docs / "people" / "jason-priem.yaml").write_text(
+        "# a comment kept\nname: Jason Priem\nsummary: A person.\nsources: [notes]\n"
+        "description: |\n  Prose.\n", encoding="utf8")
+    (docs / "people" / "shohreh.yaml").write_text(
+        "name: Shohreh Issazadeh-Navikas\nsummary: Another.\norcid: 0000-0002-1825-0097\n"
+        "sources: [notes]\n", encoding="utf8")
+    (tmp_path / "refs").mkdir()
+    return docs
+
+
+def test_import_openalex_writes_the_author_ids_into_the_matching_entry(tmp_path, capsys):
+    from labkb.cli import main
+
+    docs = _site(tmp_path)
+    author = DATA / "openalex" / "author-A5023888391.2026-schema.internal-fields.json"
+    args = ["import-openalex", str(author), "--docs", str(docs), "--refs", str(tmp_path / "refs")]
+    assert main(args) == 0
+    out = capsys.readouterr().out
+    assert "sets openalex A5023888391" in out and "sets orcid 0000-0001-6187-6610" in out
+    entry = docs / "people" / "jason-priem.yaml"
+    assert "orcid" not in entry.read_text(encoding="utf8")  # a dry run
+    assert main([*args, "--write"]) == 0
+    text = entry.read_text(encoding="utf8")
+    assert text.startswith("# a comment kept\nname: Jason Priem\n")
+    assert "\norcid: 0000-0001-6187-6610\n" in text and "\nopenalex: A5023888391\n" in text
+    assert text.endswith("description: |\n  Prose.\n")
+    assert main(["check", "--docs", str(docs)]) == 0
+    capsys.readouterr()
+    assert main([*args, "--write"]) == 0  # again: nothing changes
+    assert "already has orcid" in capsys.readouterr().out
+    assert entry.read_text(encoding="utf8") == text
+
+
+def test_import_orcid_never_overwrites_an_id_and_refuses_a_bad_check_digit(tmp_path, capsys):
+    from labkb.cli import main
+    from labkb.importers.people import PersonFile, match_people
+
+    docs = _site(tmp_path)
+    record = DATA / "orcid" / "pyorcidator-record-v2.0-0000-0003-0369-424X.x-checksum.json"
+    entry = docs / "people" / "shohreh.yaml"
+    before = entry.read_text(encoding="utf8")
+    assert main(["import-orcid", str(record), "--docs", str(docs), "--refs",
+                 str(tmp_path / "refs"), "--write"]) == 0
+    out = capsys.readouterr().out
+    assert "has orcid 0000-0002-1825-0097, the file states 0000-0003-0369-424X; kept" in out
+    assert entry.read_text(encoding="utf8") == before
+    plan = match_people([("Ada", {"orcid": "0000-0002-1825-0098"})],
+                        {"ada": PersonFile("ada", tmp_path / "ada.yaml")})
+    assert plan.writes == [] and "not valid" in plan.lines[0]
