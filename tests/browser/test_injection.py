@@ -49,15 +49,17 @@ window.addEventListener("click", (event) => {
 
 #: Clicks every link, button and summary a payload reaches: one with an attribute holding a
 #: payload (title, href, data-*), or inside a card or publication whose data attributes hold
-#: one. ``element.click()`` runs the click handlers and the default action (a link is
-#: followed), like a user's click; returns how many were clicked.
+#: one. ``element.click()`` (a click event for SVG links) runs the click handlers and the default
+#: action (a link is followed), like a user's click; returns how many were clicked.
 CLICK_ALL = """
 (marker) => {
   const carries = (el) => el && Array.from(el.attributes).some((a) => a.value.includes(marker));
   let clicks = 0;
   document.querySelectorAll("a, button, summary").forEach((el) => {
     if (carries(el) || carries(el.closest(".kb-card-col, .kb-pub"))) {
-      el.click();
+      // an SVG link (the graph drawings) has no click(): send it the event a user's click sends
+      if (typeof el.click === "function") el.click();
+      else el.dispatchEvent(new MouseEvent("click", {bubbles: true, cancelable: true}));
       clicks += 1;
     }
   });
