@@ -180,7 +180,7 @@ def _every_string_field(payload: str) -> str:
         "applications": [dict(item)], "significance": [dict(item)], "limitations": [dict(item)],
         "outlook": [dict(item)],
         "license": payload, "pipeline_tag": payload, "library_name": payload,
-        "datasets": [payload], "base_model": [payload],
+        "datasets": [payload],  # base_model: a reference (an id), see test_hostile
         "model-index": [{"name": payload, "results": [{
             "task": {"type": payload, "name": payload},
             "dataset": {"type": payload, "name": payload},
