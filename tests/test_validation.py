@@ -265,6 +265,7 @@ BAD_CONFIG = [
     ("kb_require_sources", "yes", "must be True or False"),
     ("kb_min_sourced", 1.5, "must be a number from 0 to 1, e.g. 1.0 (every entry) or 0.9"),
     ("kb_min_sourced", "all", "must be a number from 0 to 1, e.g. 1.0 (every entry) or 0.9"),
+    ("kb_search", "yes", "must be True or False"),
 ]
 
 
