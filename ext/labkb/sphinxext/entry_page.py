@@ -18,9 +18,10 @@ from sphinx.util.docutils import SphinxDirective
 from labkb.core.provenance import shown_as_derived
 from labkb.sphinxext.badges import KIND_COLOURS, badge, button, paragraph
 from labkb.sphinxext.blocks import bullets, field_list, section
+from labkb.sphinxext.compare import own_selector
 from labkb.sphinxext.domain import kb_domain
-from labkb.sphinxext.model_card import model_card
-from labkb.sphinxext.nodes import kb_grid
+from labkb.sphinxext.model_card import evaluation, model_card
+from labkb.sphinxext.nodes import kb_compare, kb_grid
 from labkb.sphinxext.sanitize import sanitize
 from labkb.sphinxext.sources import based_on, derived_section, source_facts, sources_section
 
@@ -80,8 +81,7 @@ class EntryPageDirective(SphinxDirective):
         if data.get("description"):
             page.extend(self.description(data["description"]))
         page += self.facts(data)
-        if kind == "model":
-            page.extend(model_card(data))
+        page.extend(self.card_and_results(kind, entry_id, data))
         if data.get("papers"):
             sec = section("Papers", "papers")
             sec += bullets([paragraph(*self.cite(key, i)) for i, key in
@@ -99,6 +99,18 @@ class EntryPageDirective(SphinxDirective):
         if derived is not None:
             page += derived
         return [page]
+
+    def card_and_results(self, kind: str, entry_id: str, data: dict[str, Any]) -> list[nodes.Node]:
+        """A model's card sections, or a project's results; the entry's own results table is
+        filled at write time (and noted, so editing the entry re-writes the page)."""
+        out: list[nodes.Node] = []
+        out += model_card(data) if kind == "model" else [s for s in [evaluation(data)] if s]
+        for sec in out:
+            for table in sec.findall(kb_compare):
+                table["selector"] = own_selector(entry_id)
+                kb_domain(self.env).note_aggregate(self.env.docname, table["selector"])
+                self.set_source_info(table)
+        return out
 
     def based_on(self, source_id: str) -> nodes.section:
         """What is based on this source (filled at write time; re-written when it changes)."""

@@ -12,6 +12,7 @@ from docutils import nodes
 
 from labkb.sphinxext.badges import paragraph
 from labkb.sphinxext.blocks import bullets, field_list, named_items, section, table, text_list
+from labkb.sphinxext.nodes import kb_compare
 
 #: Model-card sections made of named items: field -> (title, section id).
 ITEM_SECTIONS = {
@@ -26,8 +27,6 @@ METADATA_FIELDS = [
     ("license", "License"), ("language", "Languages"), ("pipeline_tag", "Task (pipeline tag)"),
     ("library_name", "Library"), ("datasets", "Datasets"), ("base_model", "Base model"),
 ]
-
-EVALUATION_HEADER = ["Model", "Task", "Dataset", "Metric", "Value", "Source"]
 
 
 def details(data: dict[str, Any]) -> nodes.section | None:
@@ -92,23 +91,12 @@ def item_section(field: str) -> Callable[[dict[str, Any]], nodes.section | None]
 
 
 def evaluation(data: dict[str, Any]) -> nodes.section | None:
-    """Every number with its task, dataset, metric and source."""
-    if not data.get("model-index"):
+    """The entry's results and claims: a :mod:`labkb.sphinxext.compare` table of the entry alone
+    (filled at write time; the entry page notes it as an aggregate)."""
+    if not (data.get("model-index") or data.get("claims")):
         return None
-    rows: list[list[nodes.Node]] = []
-    for model in data["model-index"]:
-        for result in model["results"]:
-            source = result["source"]
-            src: nodes.Node = (nodes.reference("", source["name"], refuri=source["url"])
-                               if source.get("url") else nodes.Text(source["name"]))
-            dataset = result["dataset"].get("name") or result["dataset"]["type"]
-            task = result["task"].get("name") or result["task"]["type"]
-            for metric in result["metrics"]:
-                rows.append([nodes.Text(model["name"]), nodes.Text(task), nodes.Text(dataset),
-                             nodes.Text(metric.get("name") or metric["type"]),
-                             nodes.Text(str(metric["value"])), src.deepcopy()])
     sec = section("Evaluation results", "evaluation")
-    sec += table(EVALUATION_HEADER, rows, ["kb-evaluation"])
+    sec += kb_compare("", selector={"own": True})  # the entry page sets the selector
     return sec
 
 
