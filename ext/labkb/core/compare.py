@@ -166,9 +166,9 @@ def compare(entries: Sequence[Entry], benchmarks: Sequence[str] | None = None,
             shown_model = None if model == data["name"] else model
             rows.append((Row(entry_id, data["name"], shown_model, extra), cells))
     keys = sorted(keyed, key=lambda k: _order(benchmarks, k, keyed[k][0], first[k[0]]))
-    settings: dict[tuple[str, str], set[str]] = {}
-    for key in keys:
-        settings.setdefault(key[:2], set()).add(key[2])
+    settings: dict[tuple[str, str], set[tuple[str, bool]]] = {}
+    for key in keys:  # a direction stated by one result and not another differs too
+        settings.setdefault(key[:2], set()).add(key[2:])
     columns = [Column(keyed[k][0], keyed[k][1], k[2], k[3], len(settings[k[:2]]) == 1)
                for k in keys]
     out = []

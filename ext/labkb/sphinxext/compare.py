@@ -46,6 +46,7 @@ logger = logging.getLogger(__name__)
 
 #: Where the downloads go, inside the output folder.
 DOWNLOADS = "_kb/compare"
+SHOW = ("both", "results", "claims")
 FIELDS = {info.alias or name for name, info in Model.model_fields.items()} - {"model-index",
                                                                                "claims"}
 
@@ -53,7 +54,8 @@ FIELDS = {info.alias or name for name, info in Model.model_fields.items()} - {"m
 class CompareDirective(SphinxDirective):
     """A table of the selected entries' results: ``:entries:`` (ids, in order) or the selections
     of ``kb-grid`` (``:area:``, ``:tag:``, ``:kind:`` ...); ``:benchmarks:`` keeps those
-    benchmarks (default: every one reported); ``:fields:`` adds entry fields as columns."""
+    benchmarks (default: every one reported); ``:fields:`` adds entry fields as columns;
+    ``:show:`` is ``both`` (default), ``results`` or ``claims``."""
 
     has_content = False
     option_spec: ClassVar[dict[str, Any]] = {
@@ -61,6 +63,7 @@ class CompareDirective(SphinxDirective):
         "entries": directives.unchanged,
         "benchmarks": directives.unchanged,
         "fields": directives.unchanged,
+        "show": lambda v: directives.choice(v, SHOW),
     }
 
     def run(self) -> list[nodes.Node]:
@@ -77,7 +80,8 @@ class CompareDirective(SphinxDirective):
                            subtype="directive")
         selector = {"where": where, "sort": "name", "keep_order": bool(ids),
                     "compare": {"benchmarks": _csv(self.options.get("benchmarks")),
-                                "fields": [f for f in fields if f in FIELDS]}}
+                                "fields": [f for f in fields if f in FIELDS],
+                                "show": self.options.get("show", "both")}}
         return [placeholder(self, selector)]
 
 
@@ -92,7 +96,7 @@ def placeholder(directive: SphinxDirective, selector: dict[str, Any]) -> kb_comp
 def own_selector(entry_id: str) -> dict[str, Any]:
     """The selector of an entry page's own results table."""
     return {"where": {"id": [entry_id]}, "keep_order": True, "own": True,
-            "compare": {"benchmarks": [], "fields": []}}
+            "compare": {"benchmarks": [], "fields": [], "show": "both"}}
 
 
 def fill_compare(app: Sphinx, doctree: nodes.document, docname: str) -> None:
@@ -109,6 +113,10 @@ def fill_compare(app: Sphinx, doctree: nodes.document, docname: str) -> None:
         options = selector["compare"]
         table = compare([(r["id"], r["data"]) for r in records], options["benchmarks"] or None,
                         options["fields"])
+        if options["show"] == "claims":
+            table = Table([], [], [], table.claims)
+        elif options["show"] == "results":
+            table.claims = []
         ident = f"kb-cmp-{n + 1}"
         renderer = _Renderer(app, docname, ident, records)
         node.replace_self(renderer.render(table, own=bool(selector.get("own"))))
@@ -131,7 +139,7 @@ class _Renderer:
                 f"else the highest) is marked best; an empty cell is \u201c{NOT_REPORTED}\u201d."),
                 classes=["kb-compare-legend"])
         elif not table.claims:
-            box += paragraph(nodes.Text("No results reported."), classes=["kb-empty"])
+            box += paragraph(nodes.Text(f"No results: {NOT_REPORTED}."), classes=["kb-empty"])
         if table.claims:
             box += self.claims(table)
         if self.notes:
@@ -189,7 +197,7 @@ class _Renderer:
         para += self.linked(text, uri, label)
         para += nodes.superscript("", "", nodes.reference(
             "", f"[{number}]", refuri=f"#{self.ident}-src-{number}", classes=["kb-cmp-fn"],
-            reftitle=label))
+            reftitle=label, internal=True))
         if value.best:
             para += nodes.inline("", " best", classes=["kb-best-mark"])
         return para
@@ -220,7 +228,7 @@ class _Renderer:
                                uri)
             source = paragraph(self.linked(nodes.Text(label), uri, label), nodes.superscript(
                 "", "", nodes.reference("", f"[{number}]", refuri=f"#{self.ident}-src-{number}",
-                                        classes=["kb-cmp-fn"], reftitle=label)))
+                                        classes=["kb-cmp-fn"], reftitle=label, internal=True)))
             name = row.name + (f" ({claim['subject']})" if claim.get("subject") else "")
             body += nodes.row("", nodes.entry("", paragraph(self.entry_link(row.entry, name))),
                               nodes.entry("", paragraph(nodes.Text(claim_text(claim)))),
@@ -286,7 +294,7 @@ class _Renderer:
         cite = cite_domain(self.app.env)
         for citation in cite.citations:
             if citation.key.casefold() == key.casefold():
-                target = cite.bibliographies[citation.bibliography_key].docname
+                target = citation.bibliography_key.docname
                 try:
                     page = self.app.builder.get_relative_uri(self.docname, target)
                 except NoUri:
