@@ -344,7 +344,8 @@ def test_eval_results_round_trip_on_the_real_files(site, capsys):
     """import-hf of a folder, then export-hf --eval-results: every result of the real files comes
     back as it was (the spec's placeholders excepted: they are not results)."""
     folder = _model_folder(site)
-    code, _, err = run(capsys, "import-hf", folder, "--id", "real", "--area", "vision", "--docs", site / "docs")
+    code, _, err = run(capsys, "import-hf", folder, "--id", "real", "--area", "vision",
+                       "--docs", site / "docs")
     assert code == 0, err
     out = site / "out"
     code, card, err = run(capsys, "export-hf", "real", "--docs", site / "docs", "--eval-results", out)

@@ -49,25 +49,25 @@ class Source(Strict):
 
 
 class Task(Strict):
-    type: Short
-    name: Short | None = None
+    type: Short = Field(description="The task, e.g. text-generation (the Hub's task type).")
+    name: Short | None = Field(None, description="Its display name.")
 
 
 class Dataset(Strict):
     type: Short = Field(description="The benchmark's id (on the Hub: the dataset id).")
-    name: Short | None = None
-    config: Short | None = None
-    split: Short | None = None
-    revision: Short | None = None
+    name: Short | None = Field(None, description="Its display name (a column heading).")
+    config: Short | None = Field(None, description="The subset evaluated (part of the setting).")
+    split: Short | None = Field(None, description="The split evaluated (part of the setting).")
+    revision: Short | None = Field(None, description="The dataset revision (part of the setting).")
     task_id: Short | None = Field(None, description="The Hub's `dataset.task_id` (`.eval_results`).")
 
 
 class Metric(Strict):
-    type: Short
-    value: float | int | str
-    name: Short | None = None
-    config: Short | None = None
-    verified: bool | None = None
+    type: Short = Field(description="The metric, e.g. accuracy.")
+    value: float | int | str = Field(description="The number as the source gives it.")
+    name: Short | None = Field(None, description="Its display name, e.g. `accuracy (%)`.")
+    config: Short | None = Field(None, description="Its configuration (part of the setting).")
+    verified: bool | None = Field(None, description="The Hub's verified flag.")
     lower_is_better: bool | None = Field(None, description="True for errors, latency, perplexity: "
                                          "the best value of a column is then the lowest.")
 
@@ -81,13 +81,16 @@ class Setting(Strict):
 
 
 class Result(Strict):
-    task: Task
-    dataset: Dataset
-    metrics: list[Metric] = Field(min_length=1)
-    source: Source
+    task: Task = Field(description="What was evaluated: `type`, `name`.")
+    dataset: Dataset = Field(description="The benchmark: `type` (its id), `name`, the setting's "
+                             "`split`, `config`, `revision`, `task_id`.")
+    metrics: list[Metric] = Field(min_length=1, description="The numbers: `type`, `value`, `name`, "
+                                  "`lower_is_better`.")
+    source: Source = Field(description="Where the number comes from: `bib` or `record` with a "
+                           "`locator`, or `url` and `name`; an unsourced result is not shown.")
     date: datetime.date | None = Field(None, description="When it was reported or run, as stated.")
     status: ResultStatus | None = Field(None, description="self-reported, third-party or reproduced.")
-    setting: Setting | None = None
+    setting: Setting | None = Field(None, description="`shots`, `prompt`, `decoding`, as stated.")
     notes: Text | None = Field(None, description="The setup in free text (the Hub's `notes`).")
     verify_token: Short | None = Field(None, alias="verifyToken",
                                        description="The Hub's proof that it ran in HF Jobs.")
@@ -107,8 +110,9 @@ class Claim(Strict):
     baseline: Short | None = Field(None, description="What it is compared with, where stated.")
     setting: Text | None = Field(None, description="The setting the claim holds in, as stated.")
     subject: Short | None = Field(None, description="Who the claim is about, when not the entry.")
-    source: Source
-    status: ResultStatus | None = None
+    source: Source = Field(description="Where the claim is stated (as for a result).")
+    status: ResultStatus | None = Field(None, description="self-reported, third-party or "
+                                        "reproduced.")
 
 
 def result_problems(data: dict[str, Any], papers: frozenset[str] | None,
