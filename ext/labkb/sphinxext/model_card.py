@@ -95,7 +95,8 @@ def evaluation(data: dict[str, Any]) -> nodes.section | None:
     (filled at write time; the entry page notes it as an aggregate)."""
     if not (data.get("model-index") or data.get("claims")):
         return None
-    sec = section("Evaluation results", "evaluation")
+    sec = section("Evaluation results", "evaluation") if data.get("model-index") else \
+        section("Claims", "claims")
     sec += kb_compare("", selector={"own": True})  # the entry page sets the selector
     return sec
 
