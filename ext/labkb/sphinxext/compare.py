@@ -32,13 +32,13 @@ from labkb.core.compare import (
     compare,
     source_text,
 )
+from labkb.core.records import EntryRecord
 from labkb.core.schema import Model
-from labkb.core.select import select
 from labkb.outputs.compare import csv_text, json_text
 from labkb.outputs.knowledge import write_if_changed
 from labkb.sphinxext.badges import paragraph
 from labkb.sphinxext.cards import entry_uri
-from labkb.sphinxext.domain import cite_domain, kb_domain
+from labkb.sphinxext.domain import cite_domain, kb_domain, knowledge_base
 from labkb.sphinxext.grids import _FIELD_OF, FILTER_FIELDS, _csv
 from labkb.sphinxext.nodes import kb_compare
 
@@ -101,17 +101,20 @@ def own_selector(entry_id: str) -> dict[str, Any]:
 
 def fill_compare(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     """``doctree-resolved``: each placeholder becomes its table, sources, claims and downloads."""
-    domain = kb_domain(app.env)
-    for n, node in enumerate(list(doctree.findall(kb_compare))):
+    placeholders = list(doctree.findall(kb_compare))
+    if not placeholders:
+        return
+    kb = knowledge_base(app.env)
+    for n, node in enumerate(placeholders):
         selector = node["selector"]
-        records = select(selector, domain.entries())
-        found = {r["id"] for r in records}
+        records = kb.select(selector)
+        found = {r.id for r in records}
         for entry_id in selector["where"].get("id", []):
             if entry_id not in found:
                 logger.warning("kb-compare: unknown entry id %r", entry_id, location=node,
                                type="kb", subtype="ref")
         options = selector["compare"]
-        table = compare([(r["id"], r["data"]) for r in records], options["benchmarks"] or None,
+        table = compare([(r.id, r.dump()) for r in records], options["benchmarks"] or None,
                         options["fields"])
         if options["show"] == "claims":
             table = Table([], [], [], table.claims)
@@ -123,9 +126,9 @@ def fill_compare(app: Sphinx, doctree: nodes.document, docname: str) -> None:
 
 
 class _Renderer:
-    def __init__(self, app: Sphinx, docname: str, ident: str, records: list[dict[str, Any]]):
+    def __init__(self, app: Sphinx, docname: str, ident: str, records: list[EntryRecord]):
         self.app, self.docname, self.ident = app, docname, ident
-        self.records = {r["id"]: r for r in records}
+        self.records = {r.id: r for r in records}
         self.notes: list[tuple[str, str | None]] = []  # (text, uri) of each numbered source
 
     def render(self, table: Table, own: bool = False) -> list[nodes.Node]:
@@ -275,7 +278,7 @@ class _Renderer:
         if source.get("record"):
             record = kb_domain(self.app.env).entry(source["record"])
             if record is not None:
-                name = record["data"]["name"]
+                name = record.name
                 label = f"{name}, {source['locator']}" if source.get("locator") else name
                 return entry_uri(self.app.builder, self.docname, record), label
         return None, label
@@ -305,9 +308,9 @@ class _Renderer:
     def entry_link(self, entry_id: str, name: str) -> nodes.Node:
         record = self.records.get(entry_id)
         uri = entry_uri(self.app.builder, self.docname, record) if record else None
-        if uri is None or record is None or record["docname"] == self.docname:
+        if uri is None or record is None or record.docname == self.docname:
             return nodes.Text(name)
-        return nodes.reference("", name, refuri=f"{uri}#{record['anchor']}", internal=True)
+        return nodes.reference("", name, refuri=f"{uri}#{record.anchor}", internal=True)
 
     # -- downloads --------------------------------------------------------------------------------
     def downloads(self, table: Table) -> nodes.Node | None:
