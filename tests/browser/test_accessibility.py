@@ -13,9 +13,10 @@ import pytest
 from .conftest import DESKTOP, PAGE_TYPES, PHONE, REPORT
 
 # The five page types, plus the references page (the one with a docutils citation list), the
-# Graph page and a project page (graph drawings are on the area, model, person and project pages).
-PAGES = {**PAGE_TYPES, "references": "references.html", "graph": "graph.html",
-         "project": "projects/adan.html"}
+# comparison page (kb-compare tables, their sources and claims), the Graph page and a project page
+# (graph drawings are on the area, model, person and project pages).
+PAGES = {**PAGE_TYPES, "references": "references.html", "compare": "models/compare.html",
+         "graph": "graph.html", "project": "projects/adan.html"}
 SETTINGS = {
     "desktop-light": {"viewport": DESKTOP, "color_scheme": "light"},
     "desktop-dark": {"viewport": DESKTOP, "color_scheme": "dark"},
