@@ -263,7 +263,7 @@ def generated_entry(kind: str, rnd, texts: list[str]) -> dict:
             "capabilities": some(item), "applications": some(item), "significance": some(item),
             "limitations": some(item), "outlook": some(item), "license": text(),
             "pipeline_tag": text(), "library_name": text(), "datasets": some(text),
-            "base_model": some(text),
+            # base_model: a reference to an entry (an id), fuzzed as such in test_hostile
             "model-index": [{"name": text(), "results": [{
                 "task": {"type": text(), "name": text()},
                 "dataset": {"type": text(), "name": text()},
