@@ -9,7 +9,7 @@ from labkb.core.config import KbConfig
 from labkb.core.coverage import Record
 from labkb.core.loader import load_yaml
 from labkb.core.problems import Problem, decode_problem
-from labkb.core.schema import Context, validate
+from labkb.core.schema import ENTRY_KINDS, Context, validate
 
 
 def _stems(folder: Path, suffixes: tuple[str, ...]) -> set[str]:
@@ -47,7 +47,8 @@ def context_for(docs: Path, bibfiles: Iterable[Path] | None = None,
     entries: set[str] = set()
     sources: set[str] = set()
     for folder, kind in config.entry_dirs.items():
-        (sources if kind == "source" else entries).update(_stems(docs / folder, (".yaml",)))
+        if kind in ENTRY_KINDS or kind == "source":
+            (sources if kind == "source" else entries).update(_stems(docs / folder, (".yaml",)))
     bibs = default_bibfiles(docs) if bibfiles is None else list(bibfiles)
     return Context(frozenset(_stems(docs / config.area_dir, (".md", ".rst"))),
                    frozenset(_stems(docs / config.people_dir, (".md", ".rst"))), frozenset(entries),

@@ -11,6 +11,7 @@ from __future__ import annotations
 import copy
 import datetime
 import difflib
+import re
 from dataclasses import dataclass, field
 from typing import Annotated, Any, Literal
 
@@ -171,12 +172,38 @@ class Model(Project):
         "Evaluation results in Hugging Face model-index form; every result needs a `source`."))
 
 
-KINDS: dict[str, type[_Strict]] = {"project": Project, "model": Model, "source": SourceDoc}
-#: The kinds that are research entries (shown in grids, with areas), not sources.
+#: A news item's id: the file name, ``<YYYY-MM-DD>-<slug>``.
+NEWS_ID_RE = re.compile(r"^(\d{4}-\d{2}-\d{2})-[a-z0-9][a-z0-9-]*$")
+
+
+class News(_Strict):
+    """A dated news item (``docs/news/<date>-<slug>.yaml``): what a source reports on one day,
+    about which entries and people. Not a research entry: no areas, no grids."""
+
+    date: datetime.date = Field(description="The day, YYYY-MM-DD, as its source dates it; the "
+                                "file name starts with it.")
+    title: Short = Field(description="Headline, plain text.")
+    summary: Annotated[str, Field(min_length=1, max_length=1000)] = Field(
+        description="One or two plain sentences: what happened.")
+    entries: list[EntryId] = _f("Ids of the entries it is about.", [])
+    people: list[EntryId] = _f("Ids of the people it is about (pages of `docs/people/`).", [])
+    link: HttpUrl | None = _f("Address of the item itself, where a source gives one.")
+    sources: SourceList = _f("The documents it is based on: ids of `docs/sources/`.", [])
+    derived: Derived = _f("Values no source states, each with how it was derived.", {})
+
+
+KINDS: dict[str, type[_Strict]] = {"project": Project, "model": Model, "source": SourceDoc,
+                                   "news": News}
+#: The kinds that are research entries (shown in grids, with areas), not sources or news.
 ENTRY_KINDS = ("project", "model")
 
 #: Subtypes of reference fields: field name -> which known-id set of :class:`Context` it uses.
-_REF_FIELDS = {"areas": "areas", "people": "people", "related": "entries"}
+_REF_FIELDS = {"areas": "areas", "people": "people", "related": "entries", "entries": "entries"}
+
+
+def display_name(data: dict[str, Any]) -> str:
+    """What a record is called on pages: its ``name`` (a news item's ``title``)."""
+    return str(data.get("name") or data.get("title") or "")
 
 
 @dataclass(frozen=True)
@@ -225,11 +252,9 @@ def validate(
     """
     model = KINDS[kind]
     out = Validated(entry_id, kind, None, list(loaded.problems))
-    if not ID_RE.match(entry_id):
-        out.problems.append(
-            Problem(path, 1, "", f"invalid id {entry_id!r} (the file name): use lowercase "
-                    "letters, digits and hyphens, starting with a letter", "id")
-        )
+    id_problem = _id_problem(entry_id, kind)
+    if id_problem:
+        out.problems.append(Problem(path, 1, "", id_problem, "id"))
         return out
     if loaded.problems:
         return out
@@ -252,7 +277,7 @@ def validate(
             for loc in sorted(drops, key=_sort_key, reverse=True):
                 _drop(data, loc)
             continue
-        if isinstance(entry, Project):
+        if isinstance(entry, (Project, News)):
             _check_refs(entry, loaded, path, context, out.problems)
         if any(not getattr(entry, name) for name in _REF_FIELDS if name in required):
             return out  # every area was unknown: as if the required field were missing
@@ -261,6 +286,8 @@ def validate(
                                         path, loaded.line,
                                         required=context is not None and context.require_sources)
         out.problems += derived_problems(out.data, path, loaded.line(("derived",)))
+        if kind == "news":
+            out.problems += _news_date_problem(out.data, entry_id, path, loaded.line(("date",)))
         return out
     # dropping the invalid values did not converge (e.g. a value no drop can remove): say so
     first = min(drops, key=_sort_key, default=())
@@ -268,6 +295,29 @@ def validate(
                                 f"{MAX_ROUNDS} rounds of dropping invalid values; the entry "
                                 "is not built"))
     return out
+
+
+def _id_problem(entry_id: str, kind: str) -> str | None:
+    if kind == "news":
+        if not NEWS_ID_RE.match(entry_id):
+            return (f"invalid news id {entry_id!r} (the file name): use <YYYY-MM-DD>-<slug>, the "
+                    "slug in lowercase letters, digits and hyphens")
+        return None
+    if not ID_RE.match(entry_id):
+        return (f"invalid id {entry_id!r} (the file name): use lowercase letters, digits and "
+                "hyphens, starting with a letter")
+    return None
+
+
+def _news_date_problem(data: dict[str, Any], entry_id: str, path: str, line: int
+                       ) -> list[Problem]:
+    """The file name's date and the ``date`` field must agree (a feed would disagree with the
+    address of the item otherwise)."""
+    match = NEWS_ID_RE.match(entry_id)
+    if match is None or match.group(1) == data["date"]:
+        return []
+    return [Problem(path, line, "date", f"the date {data['date']} is not the file name's "
+                    f"{match.group(1)}: rename the file or correct the date", "schema")]
 
 
 def _sort_key(loc: tuple[str | int, ...]) -> tuple[str, ...]:
@@ -331,7 +381,7 @@ def _report(
 
 
 def _check_refs(
-    entry: Project, loaded: Loaded, path: str, context: Context | None, into: list[Problem]
+    entry: Project | News, loaded: Loaded, path: str, context: Context | None, into: list[Problem]
 ) -> None:
     """Report references to unknown areas, people, entries and BibTeX keys, and drop them from
     the entry (so a page never links to a missing target)."""
@@ -339,7 +389,7 @@ def _check_refs(
         return
     for name, which in _REF_FIELDS.items():
         known = getattr(context, which)
-        if known is None:
+        if known is None or name not in type(entry).model_fields:
             continue
         values: list[str] = getattr(entry, name)
         kept = []
@@ -355,7 +405,7 @@ def _check_refs(
                         f"unknown {noun} {value!r}{hint}", "ref")
             )
         setattr(entry, name, kept)
-    if context.papers is not None:
+    if context.papers is not None and isinstance(entry, Project):
         kept = []
         for i, key in enumerate(entry.papers):
             if key.casefold() in context.papers:

@@ -43,11 +43,12 @@ def publication_record(key: str, entry: Any) -> dict[str, Any]:
 
 
 def knowledge(entries: list[dict[str, Any]], publications: list[dict[str, Any]],
-              sources: list[dict[str, Any]]) -> dict[str, Any]:
-    """The whole export: entries (their data plus id, kind, url), publications, and the source
-    records the entries name (their data plus id and url)."""
+              sources: list[dict[str, Any]], news: list[dict[str, Any]] | None = None
+              ) -> dict[str, Any]:
+    """The whole export: entries (their data plus id, kind, url), publications, the source
+    records the entries name (their data plus id and url) and the news items (plus id, url)."""
     return {"schema_version": SCHEMA_VERSION, "entries": entries, "publications": publications,
-            "sources": sources}
+            "sources": sources, "news": news or []}
 
 
 def knowledge_schema() -> dict[str, Any]:
@@ -61,6 +62,13 @@ def knowledge_schema() -> dict[str, Any]:
     source["required"] = ["id", "url_on_site", *source.get("required", [])]
     for key in ("$schema", "$id", "title"):
         source.pop(key, None)
+    news = json_schema("news")
+    news.pop("$defs", None)
+    news["properties"] = {"id": {"type": "string"}, "url": {"type": "string"},
+                          **news["properties"]}
+    news["required"] = ["id", "url", *news.get("required", [])]
+    for key in ("$schema", "$id", "title"):
+        news.pop(key, None)
     entry["properties"] = {"id": {"type": "string"}, "kind": {"enum": ["project", "model"]},
                            "url": {"type": "string"}, **entry["properties"]}
     entry["required"] = ["id", "kind", "url", *entry.get("required", [])]
@@ -80,11 +88,12 @@ def knowledge_schema() -> dict[str, Any]:
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "title": "labkb knowledge export", "type": "object",
-        "required": ["schema_version", "entries", "publications", "sources"],
+        "required": ["schema_version", "entries", "publications", "sources", "news"],
         "properties": {"schema_version": {"const": SCHEMA_VERSION},
                        "entries": {"type": "array", "items": entry},
                        "publications": {"type": "array", "items": publication},
-                       "sources": {"type": "array", "items": source}},
+                       "sources": {"type": "array", "items": source},
+                       "news": {"type": "array", "items": news}},
         "additionalProperties": False, "$defs": defs,
     }
 
@@ -116,6 +125,17 @@ def source_json_ld(source: dict[str, Any], url: str | None = None) -> dict[str, 
         data["datePublished"] = source["date"].replace(" ", "T")
     if source.get("url") or url:
         data["url"] = source.get("url") or url
+    return data
+
+
+def news_json_ld(item: dict[str, Any], url: str, based_on: list[dict[str, Any]]
+                 ) -> dict[str, Any]:
+    """schema.org data of a news item's page (what it reports is dated by its source)."""
+    data: dict[str, Any] = {"@context": "https://schema.org", "@type": "CreativeWork",
+                            "name": item["title"], "description": item["summary"], "url": url,
+                            "temporalCoverage": item["date"]}
+    if based_on:
+        data["isBasedOn"] = based_on
     return data
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from labkb.core.schema import Context
+from labkb.core.schema import ENTRY_KINDS, Context
 from labkb.sphinxext.bibtex import known_keys
 
 #: The source suffix of entry files.
@@ -30,7 +30,9 @@ def build_context(env: Any) -> Context:
         if leaf == "index":
             continue
         if folder in config.kb_entry_dirs and str(env.doc2path(docname)).endswith(SUFFIX):
-            (sources if config.kb_entry_dirs[folder] == "source" else entries).add(leaf)
+            kind = config.kb_entry_dirs[folder]
+            if kind in ENTRY_KINDS or kind == "source":
+                (sources if kind == "source" else entries).add(leaf)
         elif folder == config.kb_area_dir:
             areas.add(leaf)
         elif folder == config.kb_people_dir:

@@ -19,11 +19,13 @@ from sphinx.roles import XRefRole
 from sphinx.util import logging
 from sphinx.util.nodes import make_refnode
 
+from labkb.core.schema import display_name
+
 logger = logging.getLogger(__name__)
 
-KIND_TITLES = {"project": "Project", "model": "Model", "source": "Source"}
+KIND_TITLES = {"project": "Project", "model": "Model", "source": "Source", "news": "News"}
 #: Domain data kept per document (cleared and merged by document).
-PER_DOC = ("docs", "aggregates", "refs", "pubs", "people_names", "page_sources")
+PER_DOC = ("docs", "aggregates", "refs", "pubs", "people_names", "page_sources", "timelines")
 
 
 class EntryRole(XRefRole):
@@ -49,13 +51,16 @@ class KBDomain(Domain):
         "project": ObjType("project", "project", "entry"),
         "model": ObjType("model", "model", "entry"),
         "source": ObjType("source", "source", "entry"),
+        "news": ObjType("news", "news", "entry"),
     }
     roles: ClassVar[dict[str, Any]] = {"project": EntryRole(), "model": EntryRole(),
-                                       "source": EntryRole(), "entry": EntryRole()}
+                                       "source": EntryRole(), "news": EntryRole(),
+                                       "entry": EntryRole()}
     dangling_warnings: ClassVar[dict[str, str]] = {
         "project": "unknown project id %(target)r",
         "model": "unknown model id %(target)r",
         "source": "unknown source id %(target)r",
+        "news": "unknown news id %(target)r",
         "entry": "unknown entry id %(target)r",
     }
     initial_data: ClassVar[dict[str, Any]] = {
@@ -66,6 +71,7 @@ class KBDomain(Domain):
         "pubs": {},  # docname -> list of publication-list selectors on that page
         "people_names": {},  # person page -> normalised name variants (lab authors)
         "page_sources": {},  # docname -> the sources a page names (kb-sources), as dicts
+        "timelines": {},  # docname -> scopes of the news lists on that page (kb-news)
         "bibindex": {},  # bib key -> summary (digest, year, areas, authors), see publications
         "bibstamp": None,  # mtimes of the .bib files the bibindex was computed from
         # one build's bookkeeping (main process), kept here rather than on the environment:
@@ -76,7 +82,7 @@ class KBDomain(Domain):
         "bibcheck": None,  # (.bib stamps, the scan of the .bib files: problems and locations)
         "bibformat": {},  # formatted .bib records of the last build, reused when unchanged
     }
-    data_version = 4
+    data_version = 5
 
     # -- recording, at read time -------------------------------------------------------------
     def note_entry(self, docname: str, record: dict[str, Any]) -> None:
@@ -118,7 +124,7 @@ class KBDomain(Domain):
 
     def get_objects(self) -> Iterator[tuple[str, str, str, str, str, int]]:
         for record in self.entries():
-            yield (record["id"], record["data"]["name"], record["kind"], record["docname"],
+            yield (record["id"], display_name(record["data"]), record["kind"], record["docname"],
                    record["anchor"], 1)
 
     def resolve_xref(self, env: BuildEnvironment, fromdocname: str, builder: Builder, typ: str,
@@ -127,7 +133,7 @@ class KBDomain(Domain):
         if record is None or (typ in KIND_TITLES and record["kind"] != typ):
             return None
         if not node.get("refexplicit"):
-            contnode = nodes.inline("", record["data"]["name"], classes=["kb-ref"])
+            contnode = nodes.inline("", display_name(record["data"]), classes=["kb-ref"])
         return make_refnode(builder, fromdocname, record["docname"], record["anchor"], contnode,
                             record["data"]["summary"])
 

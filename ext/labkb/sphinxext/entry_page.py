@@ -20,6 +20,7 @@ from labkb.sphinxext.badges import KIND_COLOURS, badge, button, paragraph
 from labkb.sphinxext.blocks import bullets, field_list, section
 from labkb.sphinxext.domain import kb_domain
 from labkb.sphinxext.model_card import model_card
+from labkb.sphinxext.news import entry_news, news_page
 from labkb.sphinxext.nodes import kb_grid
 from labkb.sphinxext.sanitize import sanitize
 from labkb.sphinxext.sources import based_on, derived_section, source_facts, sources_section
@@ -61,6 +62,8 @@ class EntryPageDirective(SphinxDirective):
                                    classes=["kb-broken"])
             return [sec]
         self.record = record
+        if kind == "news":
+            return [news_page(self, record)]
         page = section(data["name"], record["anchor"])
         page["classes"] += ["kb-entry", f"kb-kind-{kind}"]
         # the label is the anchor, unique per entry: display names repeat ("OFA" the project and
@@ -93,6 +96,8 @@ class EntryPageDirective(SphinxDirective):
             page += sec
         if kind == "source":
             page += self.based_on(entry_id)
+        else:
+            page += entry_news(self, entry_id)
         if data.get("sources"):
             page += sources_section(data["sources"], self.env.docname)
         derived = derived_section(data)

@@ -9,6 +9,7 @@ from typing import Any
 
 from sphinx.application import Sphinx
 
+from labkb.core.schema import ENTRY_KINDS
 from labkb.outputs.knowledge import (
     EXPORT,
     EXPORT_SCHEMA,
@@ -18,6 +19,7 @@ from labkb.outputs.knowledge import (
     json_ld_script,
     knowledge,
     knowledge_schema,
+    news_json_ld,
     publication_record,
     sitemap,
     source_json_ld,
@@ -53,10 +55,12 @@ def write_exports(app: Sphinx, exception: Exception | None) -> None:
         return  # nothing read or written, no .bib change: the files of last time are right
     records = sorted(kb_domain(app.env).entries(), key=lambda r: r["id"])
     entries = [{"id": r["id"], "kind": r["kind"], "url": _url(app, r["docname"]), **r["data"]}
-               for r in records if r["kind"] != "source"]
+               for r in records if r["kind"] in ENTRY_KINDS]
+    news = [{"id": r["id"], "url": _url(app, r["docname"]), **r["data"]}
+            for r in records if r["kind"] == "news"]
     sources = [{"id": r["id"], "url_on_site": _url(app, r["docname"]), **r["data"]}
                for r in records if r["kind"] == "source"]
-    write_if_changed(out / EXPORT, json.dumps(knowledge(entries, publications(app), sources),
+    write_if_changed(out / EXPORT, json.dumps(knowledge(entries, publications(app), sources, news),
                                               **JSON_DUMP) + "\n")
     write_if_changed(out / EXPORT_SCHEMA, json.dumps(knowledge_schema(), **JSON_DUMP) + "\n")
     if app.config.html_baseurl:
@@ -78,6 +82,10 @@ def add_json_ld(app: Sphinx, pagename: str, templatename: str, context: dict[str
     if record and record.get("data") and record["kind"] == "source":
         data = {"@context": "https://schema.org",
                 **source_json_ld(record["data"], _url(app, pagename))}
+    elif record and record.get("data") and record["kind"] == "news":
+        based_on = [source_json_ld(s["data"], _url(app, s["docname"])) for ref in
+                    record["data"].get("sources", []) if (s := domain.entry(ref["id"])) is not None]
+        data = news_json_ld(record["data"], _url(app, pagename), based_on)
     elif record and record.get("data"):
         entry = record["data"]
         cites = [_article(app, k) for k in entry.get("papers", [])]

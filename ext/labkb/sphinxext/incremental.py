@@ -15,6 +15,7 @@ from sphinx.environment import BuildEnvironment
 from labkb.core.select import matches
 from labkb.sphinxext.context import build_context
 from labkb.sphinxext.domain import cite_domain, kb_domain
+from labkb.sphinxext.news import timeline_pages
 from labkb.sphinxext.publications import pub_matches, update_bibindex
 from labkb.sphinxext.sources import source_pages_to_rewrite
 
@@ -63,6 +64,7 @@ def pages_to_rewrite(app: Sphinx, env: BuildEnvironment) -> list[str]:
             out.add(doc)
     # publications: lists showing a changed record, or one whose "used by" links changed
     keys = _backlinks_changed(old, docs, reread)
+    changed_keys: set[str] = set()
     if "cite" in env.domains:
         changed_keys, old_index = update_bibindex(env)
         keys |= changed_keys
@@ -78,6 +80,8 @@ def pages_to_rewrite(app: Sphinx, env: BuildEnvironment) -> list[str]:
         # when citations change (its references page goes stale): ask for it here
         if keys:
             out |= {key.docname for key in cite_domain(env).bibliographies}
+    # news lists and feed links showing an item that changed (paper dates come from the .bib)
+    out |= timeline_pages(app, env, reread, old, bib_changed=bool(changed_keys))
     # the exports need writing again only when something they show may have changed
     domain.data["changed"] = bool(reread or old or keys)
     # the re-read documents are written anyway

@@ -28,6 +28,10 @@ class kb_curation(nodes.General, nodes.Element):  # noqa: N801
     """Placeholder for the curation page's figures."""
 
 
+class kb_news(nodes.General, nodes.Element):  # noqa: N801
+    """Placeholder for a list of news and releases; ``node["scope"]`` says which."""
+
+
 class kb_div(nodes.General, nodes.Element):  # noqa: N801
     """A ``<div>`` with ``data-kb-*`` attributes (cards, publications) for the filter bar."""
 

@@ -74,6 +74,7 @@ def teach_jieba(app: Any, doctree: Any, docname: str) -> None:
     texts: list[str] = []
     for record in kb_domain(env).entries():
         data = record["data"]
-        texts += [data["name"], data.get("name_zh", ""), *data.get("tags", [])]
+        texts += [data.get("name") or data.get("title", ""), data.get("name_zh", ""),
+                  *data.get("tags", [])]
     for word in search_words(t for t in texts if t):
         jieba.add_word(word, freq=1000)

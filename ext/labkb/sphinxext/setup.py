@@ -22,13 +22,16 @@ from labkb.sphinxext.curation import CurationDirective, check_threshold, fill_cu
 from labkb.sphinxext.domain import EntryRole, KBDomain, index_entries
 from labkb.sphinxext.entry_page import EntryPageDirective
 from labkb.sphinxext.exports import add_json_ld, note_write, write_exports
+from labkb.sphinxext.feeds import add_feed_links, write_machine_files
 from labkb.sphinxext.grids import CardDirective, GridDirective, fill_grids
 from labkb.sphinxext.incremental import before_read, pages_to_rewrite, remember_old, reset
+from labkb.sphinxext.news import NewsDirective, fill_news
 from labkb.sphinxext.nodes import (
     HTML_VISITORS,
     depart_passthrough,
     kb_curation,
     kb_grid,
+    kb_news,
     kb_overview,
     kb_publications,
     kb_source_pages,
@@ -61,7 +64,7 @@ def setup_extension(app: Sphinx) -> dict[str, Any]:
     app.add_js_file("labkb.js", loading_method="defer")
     return {
         "version": __version__,
-        "env_version": 4,
+        "env_version": 5,
         "parallel_read_safe": True,
         "parallel_write_safe": True,
     }
@@ -72,7 +75,7 @@ def _setup_entries(app: Sphinx) -> None:
     app.add_source_suffix(SUFFIX, FILETYPE)
     app.add_source_parser(EntryParser)
     app.add_domain(KBDomain)
-    for kind in ("project", "model", "source", "entry"):
+    for kind in ("project", "model", "source", "news", "entry"):
         app.add_role(kind, EntryRole())
     app.connect("env-before-read-docs", skip_undecodable, priority=400)
     app.connect("env-updated", index_entries)
@@ -97,7 +100,7 @@ def _setup_nodes(app: Sphinx) -> None:
     """Placeholders render their children in every builder; labkb's elements have HTML."""
     passthrough = (visit_passthrough, depart_passthrough)
     placeholders: tuple[type[nodes.Element], ...] = (kb_grid, kb_publications, kb_overview,
-                                                     kb_source_pages, kb_curation)
+                                                     kb_source_pages, kb_curation, kb_news)
     for node in placeholders:
         app.add_node(node, html=passthrough, latex=passthrough, text=passthrough,
                      man=passthrough, texinfo=passthrough)
@@ -114,7 +117,8 @@ def _setup_directives(app: Sphinx) -> None:
             ("kb-publications", PublicationsDirective, fill_publications),
             ("kb-overview", OverviewDirective, fill_overview),
             ("kb-sources", SourcesDirective, fill_source_pages),
-            ("kb-curation", CurationDirective, fill_curation)):
+            ("kb-curation", CurationDirective, fill_curation),
+            ("kb-news", NewsDirective, fill_news)):
         app.add_directive(name, directive)
         if fill is not None:
             app.connect("doctree-resolved", fill)
@@ -130,4 +134,6 @@ def _setup_builds(app: Sphinx) -> None:
     app.connect("doctree-resolved", note_write)
     app.connect("html-page-context", add_json_ld)
     app.connect("build-finished", write_exports)
+    app.connect("build-finished", write_machine_files)
+    app.connect("html-page-context", add_feed_links)
     app.connect("build-finished", check_threshold)

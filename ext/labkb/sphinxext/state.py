@@ -20,6 +20,8 @@ class BuildState:
     wrote: bool = False  #: this process wrote a page (the exports may be stale)
     jieba_env: Any = None  #: the environment whose words jieba knows
     pybtex_capture: Any = None  #: pybtex's error capture between two builder-inited handlers
+    timeline: Any = None  #: this build's news and releases (:class:`labkb.core.news.Timeline`)
+    feed_links: Any = None  #: page -> the ``<link rel="alternate">`` tags of its feeds
 
 
 _STATES: weakref.WeakKeyDictionary[Sphinx, BuildState] = weakref.WeakKeyDictionary()
