@@ -227,7 +227,7 @@ def test_new_writes_a_commented_stub_that_checks(kind, docs, capsys):
 
 
 def test_new_news_item_is_dated_by_its_file_name_and_checks(docs, capsys):
-    code, out, _ = run(capsys, "new", "news", "2026-04-08-launch", "--docs", docs)
+    code, _, _ = run(capsys, "new", "news", "2026-04-08-launch", "--docs", docs)
     assert code == 0
     text = (docs / "news" / "2026-04-08-launch.yaml").read_text(encoding="utf-8")
     assert "date: '2026-04-08'" in text and "title: 2026-04-08-launch" in text

@@ -56,6 +56,10 @@ class Item:
     def year_only(self) -> bool:
         return not _DAY.match(self.date)
 
+    def shown(self) -> tuple[str, ...]:
+        """What a list on a page shows of it (a change elsewhere needs no re-write)."""
+        return (self.key, self.kind, self.date, self.title, self.summary, self.target)
+
     def sort_key(self) -> tuple[str, str]:
         return (self.timestamp, self.key)
 

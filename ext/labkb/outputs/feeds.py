@@ -96,6 +96,7 @@ def atom(meta: FeedMeta, items: list[Item], authority: str, url: Callable[[str],
 
 def feed_title(site: str, key: str, names: dict[str, str]) -> str:
     """``OpenMOSS knowledge base: Multimodal Large Models`` (``names`` maps keys to titles)."""
+    site = " ".join(site.split())
     if key == SITE:
         return f"{site}: news and releases"
     return f"{site}: {names.get(key, key.split('/', 1)[-1])}"

@@ -116,7 +116,8 @@ def timeline_pages(app: Sphinx, env: BuildEnvironment, reread: set[str],
     was.update({d: r for d, r in old.items() if r.get("data") is not None})
     before = timeline(was.values(), papers)  # the .bib files did not change: same paper dates
     out = {doc for doc, scopes in lists.items()
-           if any(before.select(s) != after.select(s) for s in scopes)}
+           if any([i.shown() for i in before.select(s)] != [i.shown() for i in after.select(s)]
+                  for s in scopes)}
     changed = set(before.feeds()) ^ set(after.feeds())
     return out | {p for k in changed if (p := feed_page(env, k))}
 
