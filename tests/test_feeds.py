@@ -152,13 +152,15 @@ def _outputs(out: Path) -> dict[str, bytes]:
             if not p.relative_to(out).parts[0].startswith("_")}
 
 
-def test_two_clean_builds_give_identical_bytes(make_app, rootdir, tmp_path):
+def test_two_clean_builds_serial_and_parallel_give_identical_bytes(make_app, rootdir, tmp_path):
     outputs = []
     for run in ("one", "two"):
         src = copy_root(rootdir, "kb-news", tmp_path / run)
         for path in src.rglob("*"):  # a later checkout: other mtimes
             touch(path) if path.is_file() and run == "two" else None
-        app, _rec = build(make_app, src, freshenv=True)
+        # the second build reads and writes in parallel: the same bytes
+        app, _rec = build(make_app, src, freshenv=True, parallel=2 if run == "two" else 0)
+        assert warnings(app) == []
         outputs.append(_outputs(Path(app.outdir)))
     assert outputs[0].keys() == outputs[1].keys()
     assert {k for k in outputs[0] if k.startswith("feeds/")} == {f"feeds/{k}.xml" for k in FEEDS}
@@ -189,6 +191,7 @@ def test_llms_txt_and_markdown_come_from_the_data(built):
     bob = (built / "people/bob.md").read_text(encoding="utf8")
     assert "[VM](https://kb.example.org/models/vm.md)" in bob
     assert "- 2025-01-10, news: Alpha launched" in bob
+    assert "## Papers\n\n- VM: A Model (`smith2023vm`)" in bob
     talk = (built / "news/2025-02-01-beta-talk.md").read_text(encoding="utf8")
     assert talk.startswith('# A talk on Beta \\<&\\> "quotes"\n')  # Markdown markup escaped
     assert "- A Lab's Home Page (News section)" in talk

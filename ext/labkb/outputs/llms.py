@@ -121,10 +121,14 @@ def timeline_lines(items: Iterable[Item]) -> list[str]:
             for i in items]
 
 
-def person_page(name: str, url: str, entries: list[tuple[str, str]], items: list[Item]) -> Page:
-    """A person: the entries naming them (title, Markdown URL) and their news and releases."""
+def person_page(name: str, url: str, entries: list[tuple[str, str]], items: list[Item],
+                papers: list[tuple[str, str]] | None = None) -> Page:
+    """A person: the entries naming them (title, Markdown URL), the .bib records listing them in
+    their ``people`` field (key, title) and their news and releases."""
     page = Page(name, url, "person")
     page.sections.append(("Entries", [f"- [{inline(t)}]({u})" for t, u in entries]))
+    page.sections.append(("Papers", [f"- {inline(title)} (`{key}`)"
+                                     for key, title in papers or []]))
     page.sections.append(("News and releases", timeline_lines(items)))
     return page
 

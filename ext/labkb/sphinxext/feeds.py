@@ -13,12 +13,13 @@ from typing import Any
 
 from sphinx.application import Sphinx
 
+from labkb.core import bibdata
 from labkb.core.news import SITE, Timeline
 from labkb.core.schema import ENTRY_KINDS, display_name
 from labkb.outputs.feeds import ATOM_TYPE, FEED_DIR, FeedMeta, atom, feed_path, feed_title
 from labkb.outputs.knowledge import write_if_changed
 from labkb.outputs.llms import LLMS, llms_txt, md_path, person_page, record_page
-from labkb.sphinxext.domain import kb_domain
+from labkb.sphinxext.domain import cite_domain, kb_domain
 from labkb.sphinxext.news import current_timeline, feed_href, feed_page
 from labkb.sphinxext.people import people
 from labkb.sphinxext.state import build_state
@@ -80,6 +81,19 @@ def write_feeds(app: Sphinx, line: Timeline) -> set[str]:
     return wanted
 
 
+def _papers_by_person(app: Sphinx) -> dict[str, list[tuple[str, str]]]:
+    """Person id -> (key, title) of the .bib records naming them in ``people``, by key."""
+    out: dict[str, list[tuple[str, str]]] = {}
+    if "cite" not in app.env.domains:
+        return out
+    entries = cite_domain(app.env).bibdata.data.entries
+    for key in sorted(entries, key=str.casefold):
+        for person_id in (p.strip().casefold() for p in
+                          str(entries[key].fields.get("people", "")).split(",") if p.strip()):
+            out.setdefault(person_id, []).append((key, bibdata.field(entries[key], "title")))
+    return out
+
+
 def write_llms(app: Sphinx, line: Timeline) -> None:
     """``llms.txt`` and the Markdown file of every record and person."""
     out = Path(app.outdir)
@@ -97,6 +111,7 @@ def write_llms(app: Sphinx, line: Timeline) -> None:
         sections[KIND_HEADINGS.get(record["kind"], "Other")].append(
             (display_name(record["data"]), f"{base}/{md}" if base else md,
              record["data"].get("summary", "")))
+    papers = _papers_by_person(app)
     for person in people(app.env):
         named = [(display_name(r["data"]), f"{base}/{md_path(r['docname'])}" if base else
                   md_path(r["docname"])) for r in records
@@ -104,7 +119,7 @@ def write_llms(app: Sphinx, line: Timeline) -> None:
         items = [i for i in line.items if person.id in i.people]
         md = md_path(person.docname)
         write_if_changed(out / md, person_page(person.name, _page_url(app, person.docname),
-                                               named, items).markdown())
+                                               named, items, papers.get(person.id)).markdown())
         sections["People"].append((person.name, f"{base}/{md}" if base else md, ""))
     optional = [("knowledge.json", f"{base}/knowledge.json" if base else "knowledge.json",
                  "every entry and publication as JSON, with its JSON Schema")]
