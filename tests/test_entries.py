@@ -90,7 +90,7 @@ def test_model_card_sections(built):
     ids = [s["id"] for s in soup.select("section[id]")]
     assert ids == ["kb-model-visionmodel", "model-details", "architecture", "training", "uses",
                    "capabilities", "applications", "evaluation", "limitations", "significance",
-                   "outlook", "model-card-metadata", "news-and-releases"]
+                   "outlook", "model-card-metadata"]
     row = [td.get_text(strip=True) for td in soup.select("#evaluation tbody tr td")]
     assert row == ["VisionModel-7B", "visual-question-answering", "VQAv2", "accuracy", "80.1",
                    "The paper"]

@@ -248,23 +248,45 @@ def test_news_schema_problems_are_located_warnings(make_app, rootdir, tmp_path):
     src = copy_root(rootdir, "kb-news", tmp_path)
     for name, text in BAD_NEWS.items():
         (src / name).write_text(text, encoding="utf8")
+    (src / "lists.md").write_text("---\norphan: true\n---\n# Lists\n\n```{kb-news}\n:entry: nope\n"
+                                  ":person: nobody\n```\n", encoding="utf8")
     app, _rec = build(make_app, src, freshenv=True)
     found = warnings(app)
     expected = [
-        ("2025-03-01-unknown.yaml:4", "entries[0]: unknown entry 'alpah' (did you mean 'alpha'?)",
+        ("news/2025-03-01-unknown.yaml:4", "entries[0]: unknown entry 'alpah' (did you mean 'alpha'?)",
          "kb.ref"),
-        ("2025-03-01-unknown.yaml:5", "people[0]: unknown person 'nobody'", "kb.ref"),
-        ("2025-03-02-wrong-date.yaml:1", "date: the date 2025-03-03 is not the file name's "
+        ("news/2025-03-01-unknown.yaml:5", "people[0]: unknown person 'nobody'", "kb.ref"),
+        ("news/2025-03-02-wrong-date.yaml:1", "date: the date 2025-03-03 is not the file name's "
          "2025-03-02", "kb.schema"),
-        ("launch.yaml:1", "invalid news id 'launch' (the file name)", "kb.id"),
-        ("2025-03-04-untitled.yaml:1", "title: required field is missing", "kb.schema"),
-        ("2025-03-05-unsourced.yaml:1", "sources: no source", "kb.source"),
+        ("news/launch.yaml:1", "invalid news id 'launch' (the file name)", "kb.id"),
+        ("news/2025-03-04-untitled.yaml:1", "title: required field is missing", "kb.schema"),
+        ("news/2025-03-05-unsourced.yaml:1", "sources: no source", "kb.source"),
+        ("lists.md:6", "kb-news: unknown entry id 'nope'", "kb.ref"),
+        ("lists.md:6", "kb-news: unknown person id 'nobody'", "kb.ref"),
     ]
     for where, message, subtype in expected:
-        hits = [w for w in found if f"/news/{where}: WARNING: " in w and message in w
+        hits = [w for w in found if f"/{where}: WARNING: " in w and message in w
                 and w.endswith(f"[{subtype}]")]
         assert len(hits) == 1, (where, message, found)
     assert "Traceback" not in app.warning.getvalue()
     # the item with unknown ids still builds, without them
     soup = html(app.outdir, "news/2025-03-01-unknown.html")
     assert "alpah" not in soup.get_text() and "nobody" not in soup.get_text()
+
+
+def test_editing_a_papers_date_rewrites_the_pages_listing_its_release(make_app, rootdir,
+                                                                      tmp_path):
+    src = copy_root(rootdir, "kb-news", tmp_path)
+    build(make_app, src, freshenv=True)
+    bib = src / "refs.bib"
+    touch(bib, bib.read_text(encoding="utf8").replace("2023-03-15", "2023-03-16"))
+    app, rec = build(make_app, src)
+    assert warnings(app) == []
+    assert "models/vm" in rec.written  # its own list (and its citation)
+    # pages not showing the release are left alone (Sphinx itself re-writes models/index and
+    # index, whose toctrees hold the re-written pages)
+    assert rec.written == {"models/vm", "references", "models/index", "index"}
+    root = ET.parse(Path(app.outdir) / "feeds/kind/model.xml").getroot()
+    assert root.find(f"{ATOM}updated").text == "2023-03-16T00:00:00Z"
+    assert "2023-03-16" in html(app.outdir, "models/vm.html").select_one(
+        "#news-and-releases").get_text()

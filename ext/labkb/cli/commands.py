@@ -24,8 +24,9 @@ from labkb.core.config import KbConfig
 from labkb.core.coverage import Record, coverage, report_lines
 from labkb.core.fields import ID_RE
 from labkb.core.loader import load_yaml
+from labkb.core.newsitem import NEWS_ID_RE
 from labkb.core.problems import Problem
-from labkb.core.schema import KINDS, NEWS_ID_RE, json_schema, validate
+from labkb.core.schema import KINDS, json_schema, validate
 from labkb.core.schema_docs import markdown_table
 
 DESCRIPTION = "The knowledge base's command line: check, create, import and export entries."

@@ -11,7 +11,6 @@ from __future__ import annotations
 import copy
 import datetime
 import difflib
-import re
 from dataclasses import dataclass, field
 from typing import Annotated, Any, Literal
 
@@ -29,6 +28,7 @@ from labkb.core.fields import (
 )
 from labkb.core.fields import Strict as _Strict
 from labkb.core.loader import Loaded
+from labkb.core.newsitem import NEWS_ID_RE, News, news_date_problem
 from labkb.core.problems import Problem, field_path
 from labkb.core.provenance import Derived, SourceDoc, SourceList, derived_problems, source_problems
 
@@ -172,26 +172,6 @@ class Model(Project):
         "Evaluation results in Hugging Face model-index form; every result needs a `source`."))
 
 
-#: A news item's id: the file name, ``<YYYY-MM-DD>-<slug>``.
-NEWS_ID_RE = re.compile(r"^(\d{4}-\d{2}-\d{2})-[a-z0-9][a-z0-9-]*$")
-
-
-class News(_Strict):
-    """A dated news item (``docs/news/<date>-<slug>.yaml``): what a source reports on one day,
-    about which entries and people. Not a research entry: no areas, no grids."""
-
-    date: datetime.date = Field(description="The day, YYYY-MM-DD, as its source dates it; the "
-                                "file name starts with it.")
-    title: Short = Field(description="Headline, plain text.")
-    summary: Annotated[str, Field(min_length=1, max_length=1000)] = Field(
-        description="One or two plain sentences: what happened.")
-    entries: list[EntryId] = _f("Ids of the entries it is about.", [])
-    people: list[EntryId] = _f("Ids of the people it is about (pages of `docs/people/`).", [])
-    link: HttpUrl | None = _f("Address of the item itself, where a source gives one.")
-    sources: SourceList = _f("The documents it is based on: ids of `docs/sources/`.", [])
-    derived: Derived = _f("Values no source states, each with how it was derived.", {})
-
-
 KINDS: dict[str, type[_Strict]] = {"project": Project, "model": Model, "source": SourceDoc,
                                    "news": News}
 #: The kinds that are research entries (shown in grids, with areas), not sources or news.
@@ -287,7 +267,7 @@ def validate(
                                         required=context is not None and context.require_sources)
         out.problems += derived_problems(out.data, path, loaded.line(("derived",)))
         if kind == "news":
-            out.problems += _news_date_problem(out.data, entry_id, path, loaded.line(("date",)))
+            out.problems += news_date_problem(out.data, entry_id, path, loaded.line(("date",)))
         return out
     # dropping the invalid values did not converge (e.g. a value no drop can remove): say so
     first = min(drops, key=_sort_key, default=())
@@ -307,17 +287,6 @@ def _id_problem(entry_id: str, kind: str) -> str | None:
         return (f"invalid id {entry_id!r} (the file name): use lowercase letters, digits and "
                 "hyphens, starting with a letter")
     return None
-
-
-def _news_date_problem(data: dict[str, Any], entry_id: str, path: str, line: int
-                       ) -> list[Problem]:
-    """The file name's date and the ``date`` field must agree (a feed would disagree with the
-    address of the item otherwise)."""
-    match = NEWS_ID_RE.match(entry_id)
-    if match is None or match.group(1) == data["date"]:
-        return []
-    return [Problem(path, line, "date", f"the date {data['date']} is not the file name's "
-                    f"{match.group(1)}: rename the file or correct the date", "schema")]
 
 
 def _sort_key(loc: tuple[str | int, ...]) -> tuple[str, ...]:

@@ -81,6 +81,7 @@ class KBDomain(Domain):
         "changed": True,  # whether the exports may show something new
         "bibcheck": None,  # (.bib stamps, the scan of the .bib files: problems and locations)
         "bibformat": {},  # formatted .bib records of the last build, reused when unchanged
+        "paperdates": {},  # .bib key -> title and day, of the records giving a full date
     }
     data_version = 5
 

@@ -64,7 +64,6 @@ def pages_to_rewrite(app: Sphinx, env: BuildEnvironment) -> list[str]:
             out.add(doc)
     # publications: lists showing a changed record, or one whose "used by" links changed
     keys = _backlinks_changed(old, docs, reread)
-    changed_keys: set[str] = set()
     if "cite" in env.domains:
         changed_keys, old_index = update_bibindex(env)
         keys |= changed_keys
@@ -80,8 +79,8 @@ def pages_to_rewrite(app: Sphinx, env: BuildEnvironment) -> list[str]:
         # when citations change (its references page goes stale): ask for it here
         if keys:
             out |= {key.docname for key in cite_domain(env).bibliographies}
-    # news lists and feed links showing an item that changed (paper dates come from the .bib)
-    out |= timeline_pages(app, env, reread, old, bib_changed=bool(changed_keys))
+    # news lists and feed links showing an item that changed (papers' dates included)
+    out |= timeline_pages(app, env, reread, old)
     # the exports need writing again only when something they show may have changed
     domain.data["changed"] = bool(reread or old or keys)
     # the re-read documents are written anyway

@@ -14,6 +14,7 @@ from docutils.parsers.rst import directives
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 from sphinx.errors import NoUri
+from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
 from labkb.core import bibdata
@@ -27,6 +28,7 @@ from labkb.sphinxext.people import person_docname
 from labkb.sphinxext.sources import derived_section, sources_section
 from labkb.sphinxext.state import build_state
 
+logger = logging.getLogger(__name__)
 SCOPES = ("entry", "person", "area")
 
 
@@ -55,12 +57,14 @@ def placeholder(directive: SphinxDirective, scope: dict[str, Any]) -> kb_news:
     return node
 
 
-def entry_news(directive: SphinxDirective, entry_id: str) -> nodes.section:
-    """An entry page's "News and releases" (dropped at write time when it has none)."""
-    sec = section("News and releases", "news-and-releases")
-    sec["classes"].append("kb-news-section")
-    sec += placeholder(directive, {"entry": entry_id, "limit": None})
-    return sec
+def entry_news(directive: SphinxDirective, entry_id: str) -> nodes.container:
+    """An entry page's "News and releases", dropped at write time when it has none: a rubric,
+    not a section, since the page's table of contents is made at read time and must not link to
+    a heading that goes."""
+    box = nodes.container("", nodes.rubric("", "News and releases"), ids=["news-and-releases"],
+                          classes=["kb-news-section"])
+    box += placeholder(directive, {"entry": entry_id, "limit": None})
+    return box
 
 
 # -- the build's timeline --------------------------------------------------------------------------
@@ -99,22 +103,22 @@ def feed_page(env: BuildEnvironment, key: str) -> str | None:
 
 
 def timeline_pages(app: Sphinx, env: BuildEnvironment, reread: set[str],
-                   old: dict[str, dict[str, Any]], bib_changed: bool) -> set[str]:
+                   old: dict[str, dict[str, Any]]) -> set[str]:
     """Pages whose news lists or feed links differ from the last build's (``env-get-updated``).
-    The new timeline is kept for this build's writers."""
+    The new timeline is kept for this build's writers, the papers' dates for the next build."""
     domain = kb_domain(env)
     papers = _papers(env)
+    old_papers = domain.data.get("paperdates", {})
+    domain.data["paperdates"] = papers
     after = build_state(app).timeline = timeline(domain.entries(), papers)
     build_state(app).feed_links = None
     lists: dict[str, list[dict[str, Any]]] = domain.data["timelines"]
-    if bib_changed:  # dates of papers may have changed: every list and every feed's page
-        return set(lists) | {p for k in after.feeds() if (p := feed_page(env, k))}
-    if not (reread or old):
+    if not (reread or old) and papers == old_papers:
         return set()
     now = {r["docname"]: r for r in domain.entries()}
     was = {d: r for d, r in now.items() if d not in reread}
     was.update({d: r for d, r in old.items() if r.get("data") is not None})
-    before = timeline(was.values(), papers)  # the .bib files did not change: same paper dates
+    before = timeline(was.values(), old_papers)
     out = {doc for doc, scopes in lists.items()
            if any([i.shown() for i in before.select(s)] != [i.shown() for i in after.select(s)]
                   for s in scopes)}
@@ -159,6 +163,18 @@ def feed_href(builder: Any, docname: str, key: str) -> str:
     return "../" * depth + feed_path(key)
 
 
+def _check_scope(env: BuildEnvironment, node: kb_news) -> None:
+    """A ``kb-news`` option naming nothing is a located ``kb.ref`` warning (the list is empty)."""
+    scope = node["scope"]
+    known = {"entry": kb_domain(env).entry(scope.get("entry", "")) is not None,
+             "person": person_docname(env, scope.get("person", "")) in env.found_docs,
+             "area": f"{env.config.kb_area_dir}/{scope.get('area', '')}" in env.found_docs}
+    for name, found in known.items():
+        if scope.get(name) and not found:
+            logger.warning("kb-news: unknown %s id %r", name, scope[name], location=node,
+                           type="kb", subtype="ref")
+
+
 def fill_news(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     """``doctree-resolved``: each ``kb-news`` placeholder becomes its list (an entry page's
     section goes when there is nothing to list)."""
@@ -168,9 +184,10 @@ def fill_news(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     line = current_timeline(app)
     feeds = line.feeds()
     for node in placeholders:
+        _check_scope(app.env, node)
         items = line.select(node["scope"])
         parent = node.parent
-        if not items and isinstance(parent, nodes.section) and "kb-news-section" in \
+        if not items and isinstance(parent, nodes.container) and "kb-news-section" in \
                 parent["classes"]:
             parent.parent.remove(parent)
             continue
