@@ -22,7 +22,9 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
-from labkb.core.schema import ENTRY_KINDS, display_name
+from labkb.core.newsitem import News
+from labkb.core.records import EntryRecord
+from labkb.core.schema import Project
 
 _DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 #: Feed keys: ``site``, ``area/<id>``, ``person/<id>``, ``kind/<kind>``.
@@ -121,73 +123,70 @@ def _kind_word(kind: str) -> str:
     return {"project": "project", "model": "model"}.get(kind, "entry")
 
 
-def releases(record: Mapping[str, Any], papers: Mapping[str, Mapping[str, str]]) -> list[Item]:
-    """The dated releases of one entry record (``id``, ``kind``, ``data``); ``papers`` maps
-    case-folded .bib keys to ``{"title", "date"}`` of the records that give a full date."""
-    data = record["data"]
-    name, kind = display_name(data), record["kind"]
+def releases(record: EntryRecord, papers: Mapping[str, Mapping[str, str]]) -> list[Item]:
+    """The dated releases of one research entry; ``papers`` maps case-folded .bib keys to
+    ``{"title", "date"}`` of the records that give a full date."""
+    entry = record.research
+    name, kind = entry.name, record.kind
     common: dict[str, Any] = {
-        "kind": "release", "target": record["id"], "entry_kind": kind,
-        "entries": (record["id"],), "people": tuple(data.get("people", [])),
-        "areas": tuple(data.get("areas", [])),
-        "sources": tuple(ref["id"] for ref in data.get("sources", []))}
-    if data.get("release_date"):
-        return [Item(key=f"release/{record['id']}", date=data["release_date"],
-                     title=f"{name} released",
-                     summary=f"The {_kind_word(kind)} {name} was released on "
-                             f"{data['release_date']}. {data['summary']}",
+        "kind": "release", "target": record.id, "entry_kind": kind, "entries": (record.id,),
+        "people": tuple(entry.people), "areas": tuple(entry.areas),
+        "sources": tuple(ref.id for ref in entry.sources)}
+    if entry.release_date:
+        day = entry.release_date.isoformat()
+        return [Item(key=f"release/{record.id}", date=day, title=f"{name} released",
+                     summary=f"The {_kind_word(kind)} {name} was released on {day}. "
+                             f"{entry.summary}",
                      dated_by="its release date", **common)]
     out = []
-    for key in data.get("papers", []):
+    for key in entry.papers:
         paper = papers.get(key.casefold())
         if paper is None:
             continue
-        out.append(Item(key=f"release/{record['id']}/{key.casefold()}", date=paper["date"],
-                        title=paper["title"] if paper["title"].startswith(f"{name}:")
-                        else f"{name}: {paper['title']}",
-                        summary=f"The paper of the {_kind_word(kind)} {name}, “{paper['title']}”, "
-                                f"is dated {paper['date']}. {data['summary']}",
+        title = paper["title"]
+        out.append(Item(key=f"release/{record.id}/{key.casefold()}", date=paper["date"],
+                        title=title if title.startswith(f"{name}:") else f"{name}: {title}",
+                        summary=f"The paper of the {_kind_word(kind)} {name}, “{title}”, is "
+                                f"dated {paper['date']}. {entry.summary}",
                         dated_by="the date its .bib record gives the paper", **common))
     if out:
         return out
-    year = data.get("year")
-    if year and "year" not in data.get("derived", {}):
-        return [Item(key=f"release/{record['id']}/year", date=str(year), title=f"{name} ({year})",
+    if entry.year and "year" not in entry.derived:
+        year = entry.year
+        return [Item(key=f"release/{record.id}/year", date=str(year), title=f"{name} ({year})",
                      summary=f"The {_kind_word(kind)} {name} is dated by its year only, {year}: "
-                             f"its sources give no month or day. {data['summary']}",
+                             f"its sources give no month or day. {entry.summary}",
                      dated_by="its year only", **common)]
     return []
 
 
-def news_item(record: Mapping[str, Any], entries: Mapping[str, Mapping[str, Any]]) -> Item:
-    """A news record as an item; ``entries`` (id -> entry data) gives the areas and people of the
-    entries it names, so it shows in their feeds too."""
-    data = record["data"]
-    named = [e for e in data.get("entries", []) if e in entries]
-    people = list(data.get("people", []))
+def news_item(record: EntryRecord, item: News, entries: Mapping[str, Project]) -> Item:
+    """A news record as an item; ``entries`` (id -> research entry) gives the areas and people
+    of the entries it names, so it shows in their feeds too."""
+    named = [e for e in item.entries if e in entries]
+    people = list(item.people)
     areas: list[str] = []
     for entry_id in named:
-        people += entries[entry_id].get("people", [])
-        areas += entries[entry_id].get("areas", [])
-    return Item(key=f"news/{record['id']}", kind="news", date=data["date"], title=data["title"],
-                summary=data["summary"], target=record["id"], entry_kind="news",
+        people += entries[entry_id].people
+        areas += entries[entry_id].areas
+    return Item(key=f"news/{record.id}", kind="news", date=item.date.isoformat(),
+                title=item.title, summary=item.summary, target=record.id, entry_kind="news",
                 entries=tuple(named), people=tuple(dict.fromkeys(people)),
-                areas=tuple(dict.fromkeys(areas)),
-                sources=tuple(ref["id"] for ref in data.get("sources", [])),
+                areas=tuple(dict.fromkeys(areas)), sources=tuple(ref.id for ref in item.sources),
                 dated_by="the date of its source")
 
 
-def timeline(records: Iterable[Mapping[str, Any]],
+def timeline(records: Iterable[EntryRecord],
              papers: Mapping[str, Mapping[str, str]]) -> Timeline:
-    """Every news item and release of ``records`` (built records: ``id``, ``kind``, ``data``),
-    newest first; ties by key, so the order never depends on reading order."""
-    records = [r for r in records if r.get("data") is not None]
-    entries = {r["id"]: r["data"] for r in records if r["kind"] in ENTRY_KINDS}
+    """Every news item and release of ``records`` (built records), newest first; ties by key,
+    so the order never depends on reading order."""
+    built = [r for r in records if r.entry is not None]
+    entries = {r.id: r.research for r in built if r.is_research}
     items: list[Item] = []
-    for record in records:
-        if record["kind"] == "news":
-            items.append(news_item(record, entries))
-        elif record["kind"] in ENTRY_KINDS:
+    for record in built:
+        if isinstance(record.entry, News):
+            items.append(news_item(record, record.entry, entries))
+        elif record.is_research:
             items += releases(record, papers)
     items.sort(key=Item.sort_key, reverse=True)
     return Timeline(items)

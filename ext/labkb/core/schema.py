@@ -181,11 +181,6 @@ ENTRY_KINDS = ("project", "model")
 _REF_FIELDS = {"areas": "areas", "people": "people", "related": "entries", "entries": "entries"}
 
 
-def display_name(data: dict[str, Any]) -> str:
-    """What a record is called on pages: its ``name`` (a news item's ``title``)."""
-    return str(data.get("name") or data.get("title") or "")
-
-
 @dataclass(frozen=True)
 class Context:
     """What entries may refer to; ``None`` skips that check (e.g. a lone file in the CLI).
@@ -212,6 +207,8 @@ class Validated:
     kind: str
     data: dict[str, Any] | None  #: JSON-ready data, or None when the entry cannot be built
     problems: list[Problem] = field(default_factory=list)
+    #: the validated record (what :attr:`data` dumps), or None when the entry cannot be built
+    entry: _Strict | None = None
 
 
 def json_schema(kind: str = "model") -> dict[str, Any]:
@@ -262,10 +259,13 @@ def validate(
         if any(not getattr(entry, name) for name in _REF_FIELDS if name in required):
             return out  # every area was unknown: as if the required field were missing
         out.data = entry.model_dump(mode="json", by_alias=True, exclude_defaults=True)
-        out.problems += source_problems(out.data, kind, context.sources if context else None,
-                                        path, loaded.line,
-                                        required=context is not None and context.require_sources)
-        out.problems += derived_problems(out.data, path, loaded.line(("derived",)))
+        dropped = source_problems(out.data, kind, context.sources if context else None,
+                                  path, loaded.line,
+                                  required=context is not None and context.require_sources)
+        dropped += derived_problems(out.data, path, loaded.line(("derived",)))
+        # the record is what the data says once unknown sources and stale notes are dropped
+        out.entry = model.model_validate(out.data) if dropped else entry
+        out.problems += dropped
         if kind == "news":
             out.problems += news_date_problem(out.data, entry_id, path, loaded.line(("date",)))
         return out

@@ -10,7 +10,7 @@ from typing import Any
 
 from labkb.core.news import Item
 from labkb.core.provenance import shown_as_derived
-from labkb.core.schema import display_name
+from labkb.core.records import EntryRecord
 
 LLMS = "llms.txt"
 #: Field -> label of the facts list (in this order; the rest of the data follows by schema order).
@@ -84,12 +84,12 @@ def _items(values: list[Any]) -> list[str]:
     return out
 
 
-def record_page(record: Mapping[str, Any], url: str, items: list[Item],
+def record_page(record: EntryRecord, url: str, items: list[Item],
                 source_names: Mapping[str, str]) -> Page:
-    """A record (``id``, ``kind``, ``data``) as a :class:`Page`."""
-    data = record["data"]
+    """A built record as a :class:`Page` (its fields as the file sets them)."""
+    data = record.dump()
     derived = data.get("derived", {})
-    page = Page(display_name(data), url, record["kind"], data.get("summary", ""))
+    page = Page(record.name, url, record.kind, data.get("summary", ""))
     for name, value in data.items():
         if name in _SKIP or name in SECTION_LABELS:
             continue

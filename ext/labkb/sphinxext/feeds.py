@@ -15,7 +15,6 @@ from sphinx.application import Sphinx
 
 from labkb.core import bibdata
 from labkb.core.news import SITE, Timeline
-from labkb.core.schema import ENTRY_KINDS, display_name
 from labkb.outputs.feeds import ATOM_TYPE, FEED_DIR, FeedMeta, atom, feed_path, feed_title
 from labkb.outputs.knowledge import write_if_changed
 from labkb.outputs.llms import LLMS, llms_txt, md_path, person_page, record_page
@@ -55,8 +54,7 @@ def write_feeds(app: Sphinx, line: Timeline) -> set[str]:
     site = str(app.config.html_title or app.config.project)
     author = str(app.config.author or app.config.project)
     authority = str(app.config.kb_tag_authority)
-    sources = {r["id"]: display_name(r["data"]) for r in domain.entries()
-               if r["kind"] == "source"}
+    sources = {r.id: r.name for r in domain.entries() if r.kind == "source"}
     wanted: set[str] = set()
     for key, items in line.feeds().items():
         page = feed_page(app.env, key)
@@ -67,7 +65,7 @@ def write_feeds(app: Sphinx, line: Timeline) -> set[str]:
 
         def url(record_id: str, prefix: str = prefix) -> str:
             record = domain.entry(record_id)
-            return _page_url(app, record["docname"], prefix) if record else ""
+            return _page_url(app, record.docname, prefix) if record else ""
 
         self_url = f"{_base(app)}/{path}" if _base(app) else path.rsplit("/", 1)[-1]
         meta = FeedMeta(key, feed_title(site, key, names), _page_url(app, page, prefix),
@@ -98,24 +96,22 @@ def write_llms(app: Sphinx, line: Timeline) -> None:
     """``llms.txt`` and the Markdown file of every record and person."""
     out = Path(app.outdir)
     domain = kb_domain(app.env)
-    records = sorted(domain.entries(), key=lambda r: r["id"])
-    source_names = {r["id"]: display_name(r["data"]) for r in records if r["kind"] == "source"}
+    records = sorted(domain.entries(), key=lambda r: r.id)
+    source_names = {r.id: r.name for r in records if r.kind == "source"}
     base = _base(app)
     sections: dict[str, list[tuple[str, str, str]]] = {h: [] for h in KIND_HEADINGS.values()}
     sections["People"] = []
     for record in records:
-        md = md_path(record["docname"])
-        page = record_page(record, _page_url(app, record["docname"]), line.about(record["id"]),
+        md = md_path(record.docname)
+        page = record_page(record, _page_url(app, record.docname), line.about(record.id),
                            source_names)
         write_if_changed(out / md, page.markdown())
-        sections[KIND_HEADINGS.get(record["kind"], "Other")].append(
-            (display_name(record["data"]), f"{base}/{md}" if base else md,
-             record["data"].get("summary", "")))
+        sections[KIND_HEADINGS.get(record.kind, "Other")].append(
+            (record.name, f"{base}/{md}" if base else md, page.summary))
     papers = _papers_by_person(app)
     for person in people(app.env):
-        named = [(display_name(r["data"]), f"{base}/{md_path(r['docname'])}" if base else
-                  md_path(r["docname"])) for r in records
-                 if r["kind"] in ENTRY_KINDS and person.id in r["data"].get("people", [])]
+        named = [(r.name, f"{base}/{md_path(r.docname)}" if base else md_path(r.docname))
+                 for r in records if r.is_research and person.id in r.research.people]
         items = [i for i in line.items if person.id in i.people]
         md = md_path(person.docname)
         write_if_changed(out / md, person_page(person.name, _page_url(app, person.docname),

@@ -19,8 +19,10 @@ from sphinx.util.docutils import SphinxDirective
 
 from labkb.core import bibdata
 from labkb.core.news import SITE, Item, Timeline, dated_papers, timeline
+from labkb.core.newsitem import News
+from labkb.core.records import EntryRecord
 from labkb.outputs.feeds import feed_path
-from labkb.sphinxext.badges import badge, paragraph
+from labkb.sphinxext.badges import badge, kind_badge, paragraph
 from labkb.sphinxext.blocks import field_list, section
 from labkb.sphinxext.domain import cite_domain, kb_domain
 from labkb.sphinxext.nodes import kb_news
@@ -103,7 +105,7 @@ def feed_page(env: BuildEnvironment, key: str) -> str | None:
 
 
 def timeline_pages(app: Sphinx, env: BuildEnvironment, reread: set[str],
-                   old: dict[str, dict[str, Any]]) -> set[str]:
+                   old: dict[str, EntryRecord]) -> set[str]:
     """Pages whose news lists or feed links differ from the last build's (``env-get-updated``).
     The new timeline is kept for this build's writers, the papers' dates for the next build."""
     domain = kb_domain(env)
@@ -115,9 +117,9 @@ def timeline_pages(app: Sphinx, env: BuildEnvironment, reread: set[str],
     lists: dict[str, list[dict[str, Any]]] = domain.data["timelines"]
     if not (reread or old) and papers == old_papers:
         return set()
-    now = {r["docname"]: r for r in domain.entries()}
+    now = {r.docname: r for r in domain.entries()}
     was = {d: r for d, r in now.items() if d not in reread}
-    was.update({d: r for d, r in old.items() if r.get("data") is not None})
+    was.update({d: r for d, r in old.items() if r.entry is not None})
     before = timeline(was.values(), old_papers)
     out = {doc for doc, scopes in lists.items()
            if any([i.shown() for i in before.select(s)] != [i.shown() for i in after.select(s)]
@@ -131,9 +133,9 @@ def item_node(builder: Any, docname: str, item: Item) -> nodes.list_item:
     env = builder.env
     record = kb_domain(env).entry(item.target)
     title: nodes.Node = nodes.Text(item.title)
-    if record is not None and record["docname"] != docname:
+    if record is not None and record.docname != docname:
         try:
-            uri = builder.get_relative_uri(docname, record["docname"])
+            uri = builder.get_relative_uri(docname, record.docname)
             title = nodes.reference("", item.title, refuri=uri, internal=True)
         except NoUri:
             pass
@@ -204,29 +206,28 @@ def fill_news(app: Sphinx, doctree: nodes.document, docname: str) -> None:
         node.replace_self(out)
 
 
-def news_page(directive: Any, record: dict[str, Any]) -> nodes.section:
+def news_page(directive: Any, record: EntryRecord, item: News) -> nodes.section:
     """The page of a news item: headline, date, summary, what it is about, its sources."""
-    data = record["data"]
-    page = section(data["title"], record["anchor"])
+    page = section(item.title, record.anchor)
     page["classes"] += ["kb-entry", "kb-kind-news"]
-    page["names"] = [record["anchor"]]
+    page["names"] = [record.anchor]
     directive.state.document.note_explicit_target(page)
-    page += paragraph(nodes.Text(data["summary"]), classes=["lead", "kb-summary"])
-    page += paragraph(badge("news", "info"), badge(data["date"], "secondary", outline=True),
+    day = item.date.isoformat()
+    page += paragraph(nodes.Text(item.summary), classes=["lead", "kb-summary"])
+    page += paragraph(kind_badge("news"), badge(day, "secondary", outline=True),
                       classes=["kb-badges"])
-    rows: list[tuple[str, list[nodes.Node]]] = [("Date", [nodes.Text(data["date"])])]
-    if data.get("entries"):
-        rows.append(("About", directive.joined([directive.entry_ref(e)
-                                                for e in data["entries"]])))
-    if data.get("people"):
+    rows: list[tuple[str, list[nodes.Node]]] = [("Date", [nodes.Text(day)])]
+    if item.entries:
+        rows.append(("About", directive.joined([directive.entry_ref(e) for e in item.entries])))
+    if item.people:
         rows.append(("People", directive.joined(
-            [directive.doc_ref(person_docname(directive.env, p)) for p in data["people"]])))
-    if data.get("link"):
-        rows.append(("Link", [nodes.reference("", data["link"], refuri=data["link"])]))
+            [directive.doc_ref(person_docname(directive.env, p)) for p in item.people])))
+    if item.link:
+        rows.append(("Link", [nodes.reference("", item.link, refuri=item.link)]))
     page += field_list(rows)
-    if data.get("sources"):
-        page += sources_section(data["sources"], directive.env.docname)
-    derived = derived_section(data)
+    if item.sources:
+        page += sources_section(item.sources, directive.env.docname)
+    derived = derived_section(item)
     if derived is not None:
         page += derived
     return page

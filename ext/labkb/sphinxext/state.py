@@ -22,6 +22,7 @@ class BuildState:
     pybtex_capture: Any = None  #: pybtex's error capture between two builder-inited handlers
     timeline: Any = None  #: this build's news and releases (:class:`labkb.core.news.Timeline`)
     feed_links: Any = None  #: page -> the ``<link rel="alternate">`` tags of its feeds
+    pagefind: Any = None  #: the Pagefind binary this build indexes with (None: Sphinx's search)
 
 
 _STATES: weakref.WeakKeyDictionary[Sphinx, BuildState] = weakref.WeakKeyDictionary()
