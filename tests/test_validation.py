@@ -269,6 +269,7 @@ BAD_CONFIG = [
      "date, e.g. 'example.org,2026'"),
     ("kb_tag_authority", "tag:example.org,2026:", "must be a domain name or an email address"),
     ("kb_site_summary", 3, "must be a string"),
+    ("kb_search", "yes", "must be True or False"),
 ]
 
 
