@@ -34,6 +34,10 @@ class kb_news(nodes.General, nodes.Element):  # noqa: N801
     """Placeholder for a list of news and releases; ``node["scope"]`` says which."""
 
 
+class kb_compare(nodes.General, nodes.Element):  # noqa: N801
+    """Placeholder for a comparison table; ``node["selector"]`` says which entries and columns."""
+
+
 class kb_div(nodes.General, nodes.Element):  # noqa: N801
     """A ``<div>`` with ``data-kb-*`` attributes (cards, publications) for the filter bar."""
 
