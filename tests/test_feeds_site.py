@@ -118,3 +118,6 @@ def test_llms_txt_links_a_markdown_file_per_entry_and_person(site):
     for link in links:
         assert (site / link).is_file(), link
     assert "- Kind: person" in (site / "people/rui-men.md").read_text(encoding="utf8")
+    qwen2 = (site / "models/qwen2.md").read_text(encoding="utf8")
+    assert "- Qwen2-72B: MMLU score 84.2 (source: yang2024qwen2, abstract; date: 2024-07-15" in qwen2
+    assert "## Claims" in (site / "projects/adan.md").read_text(encoding="utf8")

@@ -31,7 +31,7 @@ SECTION_LABELS = {
     "capabilities": "Capabilities", "applications": "Applications",
     "significance": "Significance", "limitations": "Bias, risks and limitations",
     "outlook": "Outlook", "intended_uses": "Intended uses",
-    "out_of_scope_uses": "Out-of-scope uses",
+    "out_of_scope_uses": "Out-of-scope uses", "claims": "Claims",
 }
 _SKIP = {"name", "title", "summary", "description", "links", "sources", "derived", "model-index"}
 
@@ -72,15 +72,42 @@ class Page:
         return "\n".join(lines) + "\n"
 
 
+def _flat(value: Any) -> str:
+    """A nested value on one line: ``key: value`` pairs, lists joined."""
+    if isinstance(value, dict):
+        return "; ".join(f"{inline(k)}: {_flat(v)}" for k, v in value.items() if v is not None)
+    if isinstance(value, list):
+        return ", ".join(_flat(v) for v in value)
+    return inline(value)
+
+
 def _items(values: list[Any]) -> list[str]:
     out = []
     for value in values:
-        if isinstance(value, dict):
-            rest = [inline(v) for k, v in value.items() if k != "name" and v is not None]
-            out.append(f"- **{inline(value.get('name', ''))}**" + (": " + "; ".join(rest)
-                                                                    if rest else ""))
+        if isinstance(value, dict) and "name" in value:
+            rest = {k: v for k, v in value.items() if k != "name"}
+            out.append(f"- **{inline(value['name'])}**" + (f": {_flat(rest)}" if rest else ""))
         else:
-            out.append(f"- {inline(value)}")
+            out.append(f"- {_flat(value)}")
+    return out
+
+
+def _source_label(source: dict[str, Any]) -> str:
+    label = source.get("name") or source.get("bib") or source.get("record") or source.get("url")
+    return inline(label) + (f", {inline(source['locator'])}" if source.get("locator") else "")
+
+
+def _results(data: dict[str, Any]) -> list[str]:
+    """Each evaluation number with its benchmark, metric and source (and date, status)."""
+    out = []
+    for model in data.get("model-index", []):
+        for r in model["results"]:
+            extra = "".join(f"; {k}: {_flat(r[k])}" for k in ("date", "status", "setting")
+                            if r.get(k))
+            out += [f"- {inline(model['name'])}: "
+                    f"{inline(r['dataset'].get('name') or r['dataset']['type'])} "
+                    f"{inline(m['type'])} {inline(m['value'])} (source: "
+                    f"{_source_label(r['source'])}{extra})" for m in r["metrics"]]
     return out
 
 
@@ -102,10 +129,7 @@ def record_page(record: EntryRecord, url: str, items: list[Item],
     for name, label in SECTION_LABELS.items():
         if data.get(name):
             page.sections.append((label, _items(data[name])))
-    results = [f"- {inline(m['name'])}: {inline(r['dataset'].get('name') or r['dataset']['type'])}"
-               f" {inline(x['type'])} {inline(x['value'])} ({inline(r['source']['name'])})"
-               for m in data.get("model-index", []) for r in m["results"] for x in r["metrics"]]
-    page.sections.append(("Evaluation results", results))
+    page.sections.append(("Evaluation results", _results(data)))
     page.sections.append(("News and releases", timeline_lines(items)))
     page.sections.append(("Sources", [
         f"- {inline(source_names.get(ref['id'], ref['id']))}"
