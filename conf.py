@@ -36,7 +36,14 @@ bibtex_default_style = "plain"
 bibtex_reference_style = "author_year"
 
 # -- labkb (ext/labkb) ----------------------------------------------------------------------------
-kb_entry_dirs = {"projects": "project", "models": "model", "sources": "source", "people": "person"}
+kb_entry_dirs = {"projects": "project", "models": "model", "sources": "source", "news": "news",
+                 "people": "person"}
+# The feeds' tag: ids (RFC 4151); never change it once the feeds are published.
+kb_tag_authority = "labkb.readthedocs.io,2026-12-01"
+kb_site_summary = ("A knowledge base of AI research (research areas, projects, models, people, papers "
+                   "and news) built from four source documents: the OpenMoss Lab's home page, a "
+                   "researcher's research page, a researcher's paper-aggregator profile and an "
+                   "article about MOSS-VL.")
 kb_area_dir = "research"
 kb_people_dir = "people"
 
@@ -54,7 +61,7 @@ html_theme_options = {
     "footer_end": ["theme-version"],
 }
 # Entry pages do not list their hundreds of siblings: the section index pages have the grids.
-html_sidebars = {"projects/*": [], "models/*": [], "index": []}
+html_sidebars = {"projects/*": [], "models/*": [], "news/*": [], "index": []}
 html_show_sourcelink = True
 # The canonical address: sitemap.xml, Open Graph tags and knowledge.json use it.
 html_baseurl = os.environ.get("READTHEDOCS_CANONICAL_URL", "https://labkb.readthedocs.io/en/latest/")

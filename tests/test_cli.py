@@ -30,7 +30,7 @@ COMMANDS = ("check", "schema", "new", "import-hf", "export-hf", "cff")
 def docs(tmp_path: Path) -> Path:
     """A small docs folder: two areas, one person, empty entry folders."""
     root = tmp_path / "docs"
-    for folder in ("research", "people", "projects", "models", "sources"):
+    for folder in ("research", "people", "projects", "models", "sources", "news"):
         (root / folder).mkdir(parents=True)
     (root / "sources" / "notes.yaml").write_text("name: Notes\nsummary: A lab notebook.\n")
     (root / "research" / "vision.md").write_text("# Vision\n")
@@ -128,7 +128,7 @@ def test_check_real_site_reads_each_entry_once(capsys, monkeypatch):
     monkeypatch.setattr(check, "load_yaml", counting)
     code, _, err = run(capsys, "check", "--docs", REPO / "docs")
     assert code == 0, err
-    entries = sorted(str(p) for kind in ("projects", "models", "sources", "people")
+    entries = sorted(str(p) for kind in ("projects", "models", "sources", "news", "people")
                      for p in (REPO / "docs" / kind).glob("*.yaml"))
     assert sorted(parsed) == entries
 
@@ -220,7 +220,7 @@ def test_schema_prints_and_writes(tmp_path, capsys):
 # -- new ------------------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("kind", list(KINDS))
+@pytest.mark.parametrize("kind", [k for k in KINDS if k != "news"])
 def test_new_writes_a_commented_stub_that_checks(kind, docs, capsys):
     code, out, _ = run(capsys, "new", kind, "my-entry", "--docs", docs)
     assert code == 0
@@ -243,11 +243,22 @@ def test_new_writes_a_commented_stub_that_checks(kind, docs, capsys):
     assert code == 0, err
 
 
+def test_new_news_item_is_dated_by_its_file_name_and_checks(docs, capsys):
+    code, _, _ = run(capsys, "new", "news", "2026-04-08-launch", "--docs", docs)
+    assert code == 0
+    text = (docs / "news" / "2026-04-08-launch.yaml").read_text(encoding="utf-8")
+    assert "date: '2026-04-08'" in text and "title: 2026-04-08-launch" in text
+    assert "sources: [notes]" in text
+    assert run(capsys, "check", "--docs", docs)[0] == 0
+    code, _, err = run(capsys, "new", "news", "launch", "--docs", docs)
+    assert code == 1 and "invalid news id 'launch': use <YYYY-MM-DD>-<slug>" in err
+
+
 def test_new_refuses_to_overwrite_and_checks_the_id(docs, capsys):
     assert run(capsys, "new", "model", "taken", "--docs", docs)[0] == 0
     path = docs / "models" / "taken.yaml"
     path.write_text(path.read_text() + "# edited\n")
-    for kind in KINDS:
+    for kind in (k for k in KINDS if k != "news"):
         code, out, err = run(capsys, "new", kind, "taken", "--docs", docs)
         assert code == 1 and out == ""
         assert f"labkb: {path} already exists; refusing to overwrite it" in err

@@ -178,7 +178,7 @@ CORPUS: list[tuple[str, str | bytes, list[str], bool]] = [
     # YAML outside the entry folders is still read by Sphinx (as a project)
     ("hosts/stray.yaml", "name: Stray\n", [
         "hosts/stray.yaml:1: WARNING: YAML entries belong in one of: projects/, models/, sources/, "
-        "people/ [kb.id]",
+        "news/, people/ [kb.id]",
         "hosts/stray.yaml:1: WARNING: summary: required field is missing [kb.schema]",
         "hosts/stray.yaml:1: WARNING: areas: required field is missing [kb.schema]",
         "hosts/stray.yaml: WARNING: document isn't included in any toctree [toc.not_included]"],

@@ -251,9 +251,9 @@ def test_libyamls_nesting_error_is_turned_into_labkbs(monkeypatch):
 #: A bad value of every kb_* option -> what the warning says about it.
 BAD_CONFIG = [
     ("kb_entry_dirs", {"projects": "project", "papers": "paper"},
-     "'papers' -> 'paper': unknown kind (use one of: project, model, source, person)"),
+     "'papers' -> 'paper': unknown kind (use one of: project, model, source, news, person)"),
     ("kb_entry_dirs", "projects",
-     "must be a dict of folder -> kind (project, model, source, person), not str"),
+     "must be a dict of folder -> kind (project, model, source, news, person), not str"),
     ("kb_entry_dirs", {"a/b": "project"}, "'a/b' is not a folder name of the sources"),
     ("kb_area_dir", "", "must be a folder of the sources relative to them"),
     ("kb_area_dir", "../research", "must be a folder of the sources relative to them"),
@@ -268,6 +268,10 @@ BAD_CONFIG = [
     ("kb_require_sources", "yes", "must be True or False"),
     ("kb_min_sourced", 1.5, "must be a number from 0 to 1, e.g. 1.0 (every entry) or 0.9"),
     ("kb_min_sourced", "all", "must be a number from 0 to 1, e.g. 1.0 (every entry) or 0.9"),
+    ("kb_tag_authority", "example.org", "must be a domain name or an email address, ',' and a "
+     "date, e.g. 'example.org,2026'"),
+    ("kb_tag_authority", "tag:example.org,2026:", "must be a domain name or an email address"),
+    ("kb_site_summary", 3, "must be a string"),
     ("kb_search", "yes", "must be True or False"),
 ]
 
@@ -312,5 +316,6 @@ def test_unknown_kind_in_conf_py_is_located_and_has_no_traceback(rootdir, tmp_pa
     assert "Traceback" not in proc.stderr and "KeyError" not in proc.stderr, proc.stderr
     assert proc.returncode == 1
     assert (f"{conf}:{line}: WARNING: kb_entry_dirs = {{'projects': 'project', 'models': "
-            "'modle'}: 'models' -> 'modle': unknown kind (use one of: project, model, source, person)") \
+            "'modle'}: 'models' -> 'modle': unknown kind (use one of: project, model, source, news, "
+            "person)") \
         in proc.stderr

@@ -12,7 +12,7 @@ from labkb.core.config import KbConfig
 from labkb.core.loader import load_yaml
 from labkb.core.problems import Problem, decode_problem, field_path
 from labkb.core.records import Entry, EntryRecord
-from labkb.core.schema import Context, validate
+from labkb.core.schema import ENTRY_KINDS, Context, validate
 
 
 def _stems(folder: Path, suffixes: tuple[str, ...]) -> set[str]:
@@ -51,8 +51,9 @@ def context_for(docs: Path, bibfiles: Iterable[Path] | None = None,
     sources: set[str] = set()
     people = set(_stems(docs / config.people_dir, (".md", ".rst")))
     for folder, kind in config.entry_dirs.items():
-        {"source": sources, "person": people}.get(kind, entries).update(
-            _stems(docs / folder, (".yaml",)))
+        if kind in ENTRY_KINDS or kind in ("source", "person"):
+            {"source": sources, "person": people}.get(kind, entries).update(
+                _stems(docs / folder, (".yaml",)))
     bibs = default_bibfiles(docs) if bibfiles is None else list(bibfiles)
     return Context(frozenset(_stems(docs / config.area_dir, (".md", ".rst"))),
                    frozenset(people), frozenset(entries),

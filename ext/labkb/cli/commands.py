@@ -24,6 +24,7 @@ from labkb.core.config import KbConfig
 from labkb.core.coverage import coverage, report_lines
 from labkb.core.fields import ID_RE
 from labkb.core.loader import load_yaml
+from labkb.core.newsitem import NEWS_ID_RE
 from labkb.core.problems import Problem
 from labkb.core.records import EntryRecord
 from labkb.core.schema import KINDS, json_schema, validate
@@ -186,7 +187,10 @@ def _schema(args: argparse.Namespace) -> int:
 def _new(args: argparse.Namespace) -> int:
     from labkb.cli.scaffold import first_area, first_source, stub
 
-    if not ID_RE.match(args.id):
+    if args.kind == "news" and not NEWS_ID_RE.match(args.id):
+        raise CliError(f"invalid news id {args.id!r}: use <YYYY-MM-DD>-<slug>, e.g. "
+                       "2026-04-08-moss-vl-article")
+    if args.kind != "news" and not ID_RE.match(args.id):
         raise CliError(f"invalid id {args.id!r}: use lowercase letters, digits and hyphens, starting with a "
                        "letter")
     taken = find_entry(args.docs, args.id)

@@ -77,7 +77,8 @@ def stub(kind: str, entry_id: str, docs: Path, area_dir: str = "research",
     props: dict[str, Any] = schema["properties"]
     required = set(schema.get("required", []))
     area = first_area(docs, area_dir)
-    values: dict[str, Any] = {**PLACEHOLDERS, "name": entry_id, "areas": [area] if area else None}
+    values: dict[str, Any] = {**PLACEHOLDERS, "name": entry_id, "title": entry_id,
+                              "date": entry_id[:10], "areas": [area] if area else None}
     lines = [modeline(kind),
              f"# {kind.capitalize()} entry {entry_id!r} (the file name is the id). State only what a "
              "source says:",

@@ -22,7 +22,7 @@ from labkb.core.schema import KINDS
 #: name -> (default, Sphinx rebuild scope, type, description): every ``kb_*`` option.
 OPTIONS: dict[str, tuple[Any, Literal["env", "html"], type, str]] = {
     "kb_entry_dirs": ({"projects": "project", "models": "model", "sources": "source",
-                       "people": "person"}, "env", dict,
+                       "news": "news", "people": "person"}, "env", dict,
                       "folder of the docs -> kind of the YAML entries in it"),
     "kb_area_dir": ("research", "env", str, "folder whose pages are the research areas"),
     "kb_people_dir": ("people", "env", str, "folder whose pages are the people (its YAML files "
@@ -39,7 +39,15 @@ OPTIONS: dict[str, tuple[Any, Literal["env", "html"], type, str]] = {
     "kb_min_sourced": (1.0, "env", float,
                        "share of entries that must name a source (0 to 1); below it the build "
                        "and labkb check --coverage fail"),
+    "kb_tag_authority": ("labkb.invalid,2026", "html", str,
+                         "tagging entity of the feeds' tag: ids (RFC 4151: a domain name or an "
+                         "email address the site owned on a date, then ',' and that date), e.g. "
+                         "'example.org,2026-12-01'; keep it once published"),
+    "kb_site_summary": ("", "html", str, "one sentence about the site, for llms.txt"),
 }
+#: RFC 4151 taggingEntity: authorityName "," date.
+TAG_AUTHORITY_RE = re.compile(r"^(?:[A-Za-z0-9][A-Za-z0-9.-]*|[^@\s,:]+@[A-Za-z0-9][A-Za-z0-9.-]*)"
+                              r",\d{4}(?:-\d{2}(?:-\d{2})?)?$")
 
 #: One folder name: what the first part of a docname can be (no separators, no ``.``/``..``).
 _FOLDER_RE = re.compile(r"^(?!\.{1,2}$)[^/\\\x00-\x1f]+$")
@@ -85,6 +93,10 @@ def option_problem(name: str, value: Any, entry_dirs: Any, area_dir: Any) -> str
     if name == "kb_min_sourced" and (isinstance(value, bool) or not isinstance(value, (int, float))
                                      or not 0 <= value <= 1):
         return "must be a number from 0 to 1, e.g. 1.0 (every entry) or 0.9"
+    if name == "kb_tag_authority" and not (isinstance(value, str) and TAG_AUTHORITY_RE.match(value)):
+        return "must be a domain name or an email address, ',' and a date, e.g. 'example.org,2026'"
+    if name == "kb_site_summary" and not isinstance(value, str):
+        return "must be a string"
     if name == "kb_max_authors" and (isinstance(value, bool) or not isinstance(value, int)
                                      or value < 1):
         return "must be a whole number of at least 1"
@@ -118,6 +130,8 @@ class KbConfig:
     require_sources: bool = OPTIONS["kb_require_sources"][0]
     search: bool = OPTIONS["kb_search"][0]
     min_sourced: float = OPTIONS["kb_min_sourced"][0]
+    tag_authority: str = OPTIONS["kb_tag_authority"][0]
+    site_summary: str = OPTIONS["kb_site_summary"][0]
 
     @classmethod
     def from_values(cls, values: Mapping[str, Any], locations: Mapping[str, str] | None = None

@@ -72,6 +72,10 @@ class KnowledgeBase:
     def source_records(self) -> list[EntryRecord]:
         return [r for r in self.records() if r.kind == "source"]
 
+    def news_records(self) -> list[EntryRecord]:
+        """The news items, by id."""
+        return [r for r in self.records() if r.kind == "news"]
+
     def select(self, selector: Mapping[str, Any]) -> list[EntryRecord]:
         """The records a grid's selector shows (see :mod:`labkb.core.select`)."""
         return select(selector, self._records.values())

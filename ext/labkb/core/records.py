@@ -11,12 +11,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from labkb.core.newsitem import News
 from labkb.core.people import Person
 from labkb.core.provenance import SourceDoc
 from labkb.core.schema import ENTRY_KINDS, Project
 
 #: What an entry file validates into.
-Entry = Project | SourceDoc | Person
+Entry = Project | SourceDoc | News | Person
 
 
 @dataclass
@@ -54,6 +55,9 @@ class EntryRecord:
 
     @property
     def name(self) -> str:
+        """What pages call it: its name (a news item's title)."""
+        if isinstance(self.entry, News):
+            return self.entry.title
         return self.entry.name if self.entry is not None else self.id
 
     def line(self, field_path: str) -> int:

@@ -28,6 +28,7 @@ from labkb.core.fields import (
 )
 from labkb.core.fields import Strict as _Strict
 from labkb.core.loader import Loaded
+from labkb.core.newsitem import NEWS_ID_RE, News, news_date_problem
 from labkb.core.people import Person
 from labkb.core.problems import Problem, field_path
 from labkb.core.provenance import Derived, SourceDoc, SourceList, derived_problems, source_problems
@@ -153,12 +154,12 @@ class Model(Project):
 
 
 KINDS: dict[str, type[_Strict]] = {"project": Project, "model": Model, "source": SourceDoc,
-                                   "person": Person}
-#: The kinds that are research entries (shown in grids, with areas), not sources or people.
+                                   "news": News, "person": Person}
+#: The kinds that are research entries (shown in grids, with areas), not sources, news or people.
 ENTRY_KINDS = ("project", "model")
 
 #: Subtypes of reference fields: field name -> which known-id set of :class:`Context` it uses.
-_REF_FIELDS = {"areas": "areas", "people": "people", "related": "entries",
+_REF_FIELDS = {"areas": "areas", "people": "people", "related": "entries", "entries": "entries",
                "distinct_from": "people"}
 
 
@@ -210,11 +211,9 @@ def validate(
     """
     model = KINDS[kind]
     out = Validated(entry_id, kind, None, list(loaded.problems))
-    if not ID_RE.match(entry_id):
-        out.problems.append(
-            Problem(path, 1, "", f"invalid id {entry_id!r} (the file name): use lowercase "
-                    "letters, digits and hyphens, starting with a letter", "id")
-        )
+    id_problem = _id_problem(entry_id, kind)
+    if id_problem:
+        out.problems.append(Problem(path, 1, "", id_problem, "id"))
         return out
     if loaded.problems:
         return out
@@ -237,7 +236,7 @@ def validate(
             for loc in sorted(drops, key=_sort_key, reverse=True):
                 _drop(data, loc)
             continue
-        if isinstance(entry, (Project, Person)):
+        if isinstance(entry, (Project, News, Person)):
             _check_refs(entry, loaded, path, context, out.problems)
         if any(not getattr(entry, name) for name in _REF_FIELDS if name in required):
             return out  # every area was unknown: as if the required field were missing
@@ -252,6 +251,8 @@ def validate(
         # the record is what the data says once unknown sources and stale notes are dropped
         out.entry = model.model_validate(out.data) if dropped else entry
         out.problems += dropped
+        if kind == "news":
+            out.problems += news_date_problem(out.data, entry_id, path, loaded.line(("date",)))
         return out
     # dropping the invalid values did not converge (e.g. a value no drop can remove): say so
     first = min(drops, key=_sort_key, default=())
@@ -259,6 +260,18 @@ def validate(
                                 f"{MAX_ROUNDS} rounds of dropping invalid values; the entry "
                                 "is not built"))
     return out
+
+
+def _id_problem(entry_id: str, kind: str) -> str | None:
+    if kind == "news":
+        if not NEWS_ID_RE.match(entry_id):
+            return (f"invalid news id {entry_id!r} (the file name): use <YYYY-MM-DD>-<slug>, the "
+                    "slug in lowercase letters, digits and hyphens")
+        return None
+    if not ID_RE.match(entry_id):
+        return (f"invalid id {entry_id!r} (the file name): use lowercase letters, digits and "
+                "hyphens, starting with a letter")
+    return None
 
 
 def _sort_key(loc: tuple[str | int, ...]) -> tuple[str, ...]:
@@ -324,7 +337,7 @@ def _report(
 
 
 def _check_refs(
-    entry: Project | Person, loaded: Loaded, path: str, context: Context | None,
+    entry: Project | News | Person, loaded: Loaded, path: str, context: Context | None,
     into: list[Problem]
 ) -> None:
     """Report references to unknown areas, people, entries and BibTeX keys, and drop them from
@@ -333,7 +346,7 @@ def _check_refs(
         return
     for name, which in _REF_FIELDS.items():
         known = getattr(context, which)
-        if known is None or not hasattr(entry, name):
+        if known is None or name not in type(entry).model_fields:
             continue
         values: list[str] = getattr(entry, name)
         kept = []
@@ -352,7 +365,7 @@ def _check_refs(
     if isinstance(entry, Person):
         _check_person_sources(entry, loaded, path, context, into)
         return
-    if context.papers is not None:
+    if context.papers is not None and isinstance(entry, Project):
         kept = []
         for i, key in enumerate(entry.papers):
             if key.casefold() in context.papers:

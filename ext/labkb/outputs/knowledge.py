@@ -13,6 +13,7 @@ from xml.sax.saxutils import escape
 from labkb.core import bibdata
 from labkb.core.graph import EDGE_TYPES, NODE_TYPES
 from labkb.core.kb import KnowledgeBase
+from labkb.core.newsitem import News
 from labkb.core.provenance import SourceDoc
 from labkb.core.schema import SCHEMA_VERSION, Model, Project, json_schema
 
@@ -50,17 +51,18 @@ def knowledge(kb: KnowledgeBase, url: Callable[[str], str],
               publications: list[dict[str, Any]],
               graph: dict[str, Any] | None = None) -> dict[str, Any]:
     """The whole export: entries (their data plus id, kind, url), publications, the source
-    records the entries name (their data plus id and url), the people entries (their data plus
-    id and url) and the research graph (typed nodes and edges); ``url`` maps a document name to
-    its address."""
+    records the entries name (their data plus id and url), the news items (plus id, url), the
+    people entries (their data plus id and url) and the research graph (typed nodes and edges);
+    ``url`` maps a document name to its address."""
     entries = [{"id": r.id, "kind": r.kind, "url": url(r.docname), **r.dump()}
                for r in kb.research()]
     sources = [{"id": r.id, "url_on_site": url(r.docname), **r.dump()}
                for r in kb.source_records()]
+    news = [{"id": r.id, "url": url(r.docname), **r.dump()} for r in kb.news_records()]
     people = [{"id": r.id, "url": url(r.docname), **r.dump()}
               for r in kb.records() if r.kind == "person"]
     return {"schema_version": SCHEMA_VERSION, "entries": entries, "publications": publications,
-            "sources": sources, "people": people,
+            "sources": sources, "news": news, "people": people,
             "graph": graph or {"nodes": [], "edges": []}}
 
 
@@ -75,6 +77,13 @@ def knowledge_schema() -> dict[str, Any]:
     source["required"] = ["id", "url_on_site", *source.get("required", [])]
     for key in ("$schema", "$id", "title"):
         source.pop(key, None)
+    news = json_schema("news")
+    news.pop("$defs", None)
+    news["properties"] = {"id": {"type": "string"}, "url": {"type": "string"},
+                          **news["properties"]}
+    news["required"] = ["id", "url", *news.get("required", [])]
+    for key in ("$schema", "$id", "title"):
+        news.pop(key, None)
     entry["properties"] = {"id": {"type": "string"}, "kind": {"enum": ["project", "model"]},
                            "url": {"type": "string"}, **entry["properties"]}
     entry["required"] = ["id", "kind", "url", *entry.get("required", [])]
@@ -102,11 +111,13 @@ def knowledge_schema() -> dict[str, Any]:
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "title": "labkb knowledge export", "type": "object",
-        "required": ["schema_version", "entries", "publications", "sources", "people", "graph"],
+        "required": ["schema_version", "entries", "publications", "sources", "news", "people",
+                     "graph"],
         "properties": {"schema_version": {"const": SCHEMA_VERSION},
                        "entries": {"type": "array", "items": entry},
                        "publications": {"type": "array", "items": publication},
                        "sources": {"type": "array", "items": source},
+                       "news": {"type": "array", "items": news},
                        "people": {"type": "array", "items": person},
                        "graph": _graph_schema()},
         "additionalProperties": False, "$defs": defs,
@@ -153,6 +164,16 @@ def source_json_ld(source: SourceDoc, url: str | None = None) -> dict[str, Any]:
         data["datePublished"] = source.date.replace(" ", "T")
     if source.url or url:
         data["url"] = source.url or url
+    return data
+
+
+def news_json_ld(item: News, url: str, based_on: list[dict[str, Any]]) -> dict[str, Any]:
+    """schema.org data of a news item's page (what it reports is dated by its source)."""
+    data: dict[str, Any] = {"@context": "https://schema.org", "@type": "CreativeWork",
+                            "name": item.title, "description": item.summary, "url": url,
+                            "temporalCoverage": item.date.isoformat()}
+    if based_on:
+        data["isBasedOn"] = based_on
     return data
 
 

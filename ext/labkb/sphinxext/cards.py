@@ -8,6 +8,7 @@ from sphinx.errors import NoUri
 from sphinx_design.shared import PassthroughTextElement, create_component
 
 from labkb.core.names_zh import name_zh
+from labkb.core.newsitem import News
 from labkb.core.provenance import shown_as_derived
 from labkb.core.records import EntryRecord
 from labkb.core.schema import Project
@@ -33,7 +34,7 @@ def filter_data(record: EntryRecord) -> dict[str, str]:
         "id": record.id,
         "kind": record.kind,
         "areas": " ".join(project.areas) if project else "",
-        "tags": "|".join(getattr(entry, "tags", [])) if entry else "",
+        "tags": "|".join(getattr(entry, "tags", [])),
         "status": project.status or "" if project else "",
         "year": str(project.year or "") if project else "",
         "text": " ".join(filter(None, [record.name, project.name_zh if project else None,
@@ -44,8 +45,8 @@ def filter_data(record: EntryRecord) -> dict[str, str]:
 def card(builder: Builder, fromdocname: str, record: EntryRecord) -> nodes.container:
     """One card: name, kind and year badges, summary, tags; the whole card links to the page."""
     entry = record.entry
-    if entry is None:
-        raise ValueError(f"{record.id} did not build: it has no card")
+    if entry is None or isinstance(entry, News):
+        raise ValueError(f"{record.id} did not build or is a news item: it has no card")
     title = paragraph(nodes.Text(entry.name), classes=["sd-card-title", "sd-font-weight-bold",
                                                        "kb-card-title"])
     meta = [kind_badge(record.kind)]

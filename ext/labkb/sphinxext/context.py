@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from labkb.core.schema import Context
+from labkb.core.schema import ENTRY_KINDS, Context
 from labkb.sphinxext.bibtex import known_keys
 
 #: The source suffix of entry files.
@@ -31,7 +31,8 @@ def build_context(env: Any) -> Context:
             continue
         if folder in config.kb_entry_dirs and str(env.doc2path(docname)).endswith(SUFFIX):
             kind = config.kb_entry_dirs[folder]
-            {"source": sources, "person": people}.get(kind, entries).add(leaf)
+            if kind in ENTRY_KINDS or kind in ("source", "person"):
+                {"source": sources, "person": people}.get(kind, entries).add(leaf)
         elif folder == config.kb_area_dir:
             areas.add(leaf)
         elif folder == config.kb_people_dir:

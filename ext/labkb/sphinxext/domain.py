@@ -24,10 +24,11 @@ from labkb.core.records import EntryRecord
 
 logger = logging.getLogger(__name__)
 
-KIND_TITLES = {"project": "Project", "model": "Model", "source": "Source", "person": "Person"}
+KIND_TITLES = {"project": "Project", "model": "Model", "source": "Source", "news": "News",
+               "person": "Person"}
 #: Domain data kept per document (cleared and merged by document).
-PER_DOC = ("docs", "aggregates", "refs", "pubs", "people_names", "page_sources", "collab",
-           "graph_page")
+PER_DOC = ("docs", "aggregates", "refs", "pubs", "people_names", "page_sources", "timelines",
+           "collab", "graph_page")
 
 
 class EntryRole(XRefRole):
@@ -53,15 +54,18 @@ class KBDomain(Domain):
         "project": ObjType("project", "project", "entry"),
         "model": ObjType("model", "model", "entry"),
         "source": ObjType("source", "source", "entry"),
+        "news": ObjType("news", "news", "entry"),
         "person": ObjType("person", "person", "entry"),
     }
     roles: ClassVar[dict[str, Any]] = {"project": EntryRole(), "model": EntryRole(),
-                                       "source": EntryRole(), "person": EntryRole(),
+                                       "source": EntryRole(), "news": EntryRole(),
+                                       "person": EntryRole(),
                                        "entry": EntryRole()}
     dangling_warnings: ClassVar[dict[str, str]] = {
         "project": "unknown project id %(target)r",
         "model": "unknown model id %(target)r",
         "source": "unknown source id %(target)r",
+        "news": "unknown news id %(target)r",
         "person": "unknown person id %(target)r",
         "entry": "unknown entry id %(target)r",
     }
@@ -77,6 +81,7 @@ class KBDomain(Domain):
         "graph_page": {},  # docname -> True: the page shows the whole graph (kb-graph)
         "graph_digests": {},  # docname -> digest of the neighbourhood its page shows
         "graph_stamp": None,  # digest of the whole graph the graph page shows
+        "timelines": {},  # docname -> scopes of the news lists on that page (kb-news)
         "bibindex": {},  # bib key -> summary (digest, year, areas, authors), see publications
         "bibstamp": None,  # mtimes of the .bib files the bibindex was computed from
         # one build's bookkeeping (main process), kept here rather than on the environment:
@@ -86,6 +91,7 @@ class KBDomain(Domain):
         "changed": True,  # whether the exports may show something new
         "bibcheck": None,  # (.bib stamps, the scan of the .bib files: problems and locations)
         "bibformat": {},  # formatted .bib records of the last build, reused when unchanged
+        "paperdates": {},  # .bib key -> title and day, of the records giving a full date
     }
     data_version = 5
 

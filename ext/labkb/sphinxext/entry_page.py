@@ -15,6 +15,7 @@ from sphinx.util.docutils import SphinxDirective
 
 from labkb.core.glossary_zh import entry_keywords
 from labkb.core.names_zh import name_zh
+from labkb.core.newsitem import News
 from labkb.core.people import Person
 from labkb.core.provenance import SourceDoc, shown_as_derived
 from labkb.core.records import EntryRecord
@@ -24,6 +25,7 @@ from labkb.sphinxext.blocks import bullets, field_list, section
 from labkb.sphinxext.compare import own_selector
 from labkb.sphinxext.domain import kb_domain
 from labkb.sphinxext.model_card import evaluation, model_card
+from labkb.sphinxext.news import entry_news, news_page
 from labkb.sphinxext.nodes import kb_compare, kb_grid, kb_lineage
 from labkb.sphinxext.person_page import person_page
 from labkb.sphinxext.sanitize import sanitize
@@ -65,6 +67,8 @@ class EntryPageDirective(SphinxDirective):
                                    classes=["kb-broken"])
             return [sec]
         self.record = record
+        if isinstance(entry, News):
+            return [news_page(self, record, entry)]
         if isinstance(entry, Person):
             return person_page(self, record)
         page = section(entry.name, record.anchor)
@@ -88,7 +92,9 @@ class EntryPageDirective(SphinxDirective):
             page.extend(self.research_links(entry))
         if isinstance(entry, SourceDoc):
             page += self.based_on(record.id)
-        elif entry.sources:
+        else:
+            page += entry_news(self, record.id)
+        if not isinstance(entry, SourceDoc) and entry.sources:
             page += sources_section(entry.sources, self.env.docname)
         derived = derived_section(entry)
         if derived is not None:

@@ -9,6 +9,7 @@ from typing import Any
 
 from sphinx.application import Sphinx
 
+from labkb.core.newsitem import News
 from labkb.core.people import Person
 from labkb.core.provenance import SourceDoc
 from labkb.core.schema import Project
@@ -22,6 +23,7 @@ from labkb.outputs.knowledge import (
     json_ld_script,
     knowledge,
     knowledge_schema,
+    news_json_ld,
     publication_record,
     sitemap,
     source_json_ld,
@@ -86,6 +88,10 @@ def add_json_ld(app: Sphinx, pagename: str, templatename: str, context: dict[str
     elif isinstance(entry, Person):
         data = person_json_ld(entry.model_dump(mode="json", exclude_defaults=True),
                               _url(app, pagename))
+    elif isinstance(entry, News):
+        based_on = [source_json_ld(s.entry, _url(app, s.docname)) for ref in entry.sources
+                    if (s := domain.entry(ref.id)) is not None and isinstance(s.entry, SourceDoc)]
+        data = news_json_ld(entry, _url(app, pagename), based_on)
     elif isinstance(entry, Project):
         cites = [_article(app, k) for k in entry.papers]
         based_on = [source_json_ld(s.entry, _url(app, s.docname)) for ref in entry.sources

@@ -16,6 +16,7 @@ from labkb.core.select import matches
 from labkb.sphinxext.bibindex import update_bibindex
 from labkb.sphinxext.context import build_context
 from labkb.sphinxext.domain import cite_domain, kb_domain
+from labkb.sphinxext.news import timeline_pages
 from labkb.sphinxext.sources import source_pages_to_rewrite
 
 
@@ -77,6 +78,8 @@ def pages_to_rewrite(app: Sphinx, env: BuildEnvironment) -> list[str]:
         # when citations change (its references page goes stale): ask for it here
         if keys:
             out |= {key.docname for key in cite_domain(env).bibliographies}
+    # news lists and feed links showing an item that changed (papers' dates included)
+    out |= timeline_pages(app, env, reread, old)
     # the exports need writing again only when something they show may have changed
     domain.data["changed"] = bool(reread or old or keys)
     # the re-read documents are written anyway
@@ -93,7 +96,7 @@ def _papers(record: EntryRecord | None) -> set[str]:
 
 
 def _name(record: EntryRecord | None) -> str | None:
-    return record.entry.name if record is not None and record.entry is not None else None
+    return record.name if record is not None and record.entry is not None else None
 
 
 def _backlinks_changed(old: dict[str, EntryRecord], docs: dict[str, EntryRecord],

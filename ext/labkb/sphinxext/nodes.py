@@ -46,6 +46,10 @@ class kb_graph_page(nodes.General, nodes.Element):  # noqa: N801
     """Placeholder for the whole research graph and its per-type tables."""
 
 
+class kb_news(nodes.General, nodes.Element):  # noqa: N801
+    """Placeholder for a list of news and releases; ``node["scope"]`` says which."""
+
+
 class kb_compare(nodes.General, nodes.Element):  # noqa: N801
     """Placeholder for a comparison table; ``node["selector"]`` says which entries and columns."""
 

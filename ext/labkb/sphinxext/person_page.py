@@ -3,7 +3,7 @@
 Read time builds what the entry states: name, identifiers as links, role, affiliations with their
 source, the MyST prose and the publication list. What is computed from the .bib records (the
 figures beside the reported ones, papers per category, co-authors) is a placeholder filled at
-write time by :mod:`labkb.sphinxext.people`, so a .bib edit re-writes the page without re-reading it.
+write time by :mod:`labkb.sphinxext.people_figures`, so a .bib edit re-writes the page without re-reading it.
 """
 
 from __future__ import annotations

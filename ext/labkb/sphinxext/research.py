@@ -15,6 +15,7 @@ from labkb.core.coauthors import Authorship, Paper, resolve_all
 from labkb.core.graph import Graph, GraphInput, build
 from labkb.core.problems import Problem
 from labkb.core.records import EntryRecord
+from labkb.core.schema import ENTRY_KINDS
 from labkb.sphinxext.domain import cite_domain, kb_domain
 from labkb.sphinxext.state import build_state
 
@@ -60,7 +61,8 @@ def research(app: Sphinx) -> Research:
 def _gather(app: Sphinx) -> Research:
     env = app.env
     domain = kb_domain(env)
-    records = [plain(r) for r in sorted(domain.entries(), key=lambda r: r.id)]
+    records = [plain(r) for r in sorted(domain.entries(), key=lambda r: r.id)
+               if r.kind in (*ENTRY_KINDS, "person", "source")]  # news: not in the graph
     people = {r["id"]: r for r in records if r["kind"] == "person"}
     authorship = resolve_all(papers(env), {pid: r["data"] for pid, r in people.items()})
     models = {r["id"]: r for r in records if r["kind"] == "model"}

@@ -75,7 +75,7 @@ def teach_jieba(app: Any, doctree: Any, docname: str) -> None:
     for record in kb_domain(env).entries():
         entry = record.entry
         if entry is not None:
-            texts += [entry.name, getattr(entry, "name_zh", None) or "",
+            texts += [record.name, getattr(entry, "name_zh", None) or "",
                       *getattr(entry, "tags", [])]
     for word in search_words(t for t in texts if t):
         jieba.add_word(word, freq=1000)

@@ -23,9 +23,11 @@ from labkb.sphinxext.curation import CurationDirective, check_threshold, fill_cu
 from labkb.sphinxext.domain import EntryRole, KBDomain, index_entries
 from labkb.sphinxext.entry_page import EntryPageDirective
 from labkb.sphinxext.exports import add_json_ld, note_write, write_exports
+from labkb.sphinxext.feeds import add_feed_links, write_machine_files
 from labkb.sphinxext.graph import GraphDirective, fill_graphs, graph_pages_to_rewrite
 from labkb.sphinxext.grids import CardDirective, GridDirective, fill_grids
 from labkb.sphinxext.incremental import before_read, pages_to_rewrite, remember_old, reset
+from labkb.sphinxext.news import NewsDirective, fill_news
 from labkb.sphinxext.nodes import (
     HTML_VISITORS,
     depart_passthrough,
@@ -35,6 +37,7 @@ from labkb.sphinxext.nodes import (
     kb_graph_page,
     kb_grid,
     kb_lineage,
+    kb_news,
     kb_overview,
     kb_person_figures,
     kb_publications,
@@ -43,7 +46,7 @@ from labkb.sphinxext.nodes import (
 )
 from labkb.sphinxext.overview import OverviewDirective, fill_overview
 from labkb.sphinxext.parser import FILETYPE, EntryParser, skip_undecodable
-from labkb.sphinxext.people import CollaborationDirective, fill_people, warn_shared_names
+from labkb.sphinxext.people_figures import CollaborationDirective, fill_people, warn_shared_names
 from labkb.sphinxext.publications import PublicationsDirective, fill_publications
 from labkb.sphinxext.pybtex_plugins import preload_plugins
 from labkb.sphinxext.research import forget
@@ -85,7 +88,7 @@ def _setup_entries(app: Sphinx) -> None:
     app.add_source_suffix(SUFFIX, FILETYPE)
     app.add_source_parser(EntryParser)
     app.add_domain(KBDomain)
-    for kind in ("project", "model", "source", "person", "entry"):
+    for kind in ("project", "model", "source", "news", "person", "entry"):
         app.add_role(kind, EntryRole())
     app.connect("env-before-read-docs", skip_undecodable, priority=400)
     app.connect("env-updated", index_entries)
@@ -110,8 +113,8 @@ def _setup_nodes(app: Sphinx) -> None:
     """Placeholders render their children in every builder; labkb's elements have HTML."""
     passthrough = (visit_passthrough, depart_passthrough)
     placeholders: tuple[type[nodes.Element], ...] = (
-        kb_grid, kb_publications, kb_overview, kb_source_pages, kb_curation, kb_person_figures,
-        kb_collaboration, kb_lineage, kb_graph_page)
+        kb_grid, kb_publications, kb_overview, kb_source_pages, kb_curation, kb_news,
+        kb_person_figures, kb_collaboration, kb_lineage, kb_graph_page)
     for node in placeholders:
         app.add_node(node, html=passthrough, latex=passthrough, text=passthrough,
                      man=passthrough, texinfo=passthrough)
@@ -129,6 +132,7 @@ def _setup_directives(app: Sphinx) -> None:
             ("kb-overview", OverviewDirective, fill_overview),
             ("kb-sources", SourcesDirective, fill_source_pages),
             ("kb-curation", CurationDirective, fill_curation),
+            ("kb-news", NewsDirective, fill_news),
             ("kb-collaboration", CollaborationDirective, fill_people),
             ("kb-graph", GraphDirective, fill_graphs)):
         app.add_directive(name, directive)
@@ -162,4 +166,6 @@ def _setup_builds(app: Sphinx) -> None:
     app.connect("doctree-resolved", note_write)
     app.connect("html-page-context", add_json_ld)
     app.connect("build-finished", write_exports)
+    app.connect("build-finished", write_machine_files)
+    app.connect("html-page-context", add_feed_links)
     app.connect("build-finished", check_threshold)

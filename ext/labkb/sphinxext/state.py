@@ -21,6 +21,8 @@ class BuildState:
     jieba_env: Any = None  #: the environment whose words jieba knows
     pybtex_capture: Any = None  #: pybtex's error capture between two builder-inited handlers
     research: Any = None  #: this build's people, authorship, lineage and graph (research.py)
+    timeline: Any = None  #: this build's news and releases (:class:`labkb.core.news.Timeline`)
+    feed_links: Any = None  #: page -> the ``<link rel="alternate">`` tags of its feeds
     pagefind: Any = None  #: the Pagefind binary this build indexes with (None: Sphinx's search)
 
 

@@ -1,0 +1,10 @@
+project = "Test KB"
+author = "Test authors"
+extensions = ["sphinxcontrib.bibtex", "labkb"]
+exclude_patterns = ["_build"]
+bibtex_bibfiles = ["refs.bib"]
+bibtex_default_style = "plain"
+html_baseurl = "https://kb.example.org/"
+kb_entry_dirs = {"projects": "project", "models": "model", "sources": "source", "news": "news"}
+kb_tag_authority = "kb.example.org,2026"
+kb_site_summary = "A small knowledge base for the tests."
