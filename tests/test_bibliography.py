@@ -191,14 +191,73 @@ def test_bibliography_formatting_is_cached_and_reused(make_app, src, monkeypatch
         return original(self, label, entry, *args, **kwargs)
 
     monkeypatch.setattr(BaseStyle, "format_entry", counting)
-    build(make_app, src, freshenv=True)
-    # every record of the :all: bibliography: once for the text, once for its tooltip
-    assert len(set(calls)) == 22 and len(calls) == 2 * 22 - 1  # (one record misses a field)
+    app, _ = build(make_app, src, freshenv=True)
+    # every record of the :all: bibliography once: its tooltip (same style) is the same text
+    assert len(set(calls)) == 22 and len(calls) == 22
+    assert kb_data(app)["bibformatted"] == 22
     calls.clear()
-    build(make_app, src)  # nothing changed
-    assert calls == []
+    app, _ = build(make_app, src)  # nothing changed
+    assert calls == [] and kb_data(app)["bibformatted"] == 0
     lab = src / "refs/lab.bib"
     touch(lab, lab.read_text(encoding="utf8").replace("Computer Things", "Computer Stuff"))
     app, _ = build(make_app, src)
-    assert calls == ["ada2023cv", "ada2023cv"]  # only the edited record is formatted again
+    assert calls == ["ada2023cv"]  # only the edited record is formatted again
+    assert kb_data(app)["bibformatted"] == 1
     assert "computer stuff" in html(app.outdir, "references.html").get_text().lower()
+
+
+def kb_data(app):
+    return app.env.get_domain("kb").data
+
+
+def test_bib_records_parsed_per_edit(make_app, src):
+    """A .bib edit parses only the records whose text changed, wherever they now start."""
+    app, _ = build(make_app, src, freshenv=True)
+    total = len(app.env.get_domain("cite").bibdata.data.entries)
+    assert kb_data(app)["bibread"].parsed == total
+    app, rec = build(make_app, src)  # nothing changed: nothing parsed, nothing read
+    assert kb_data(app)["bibread"].parsed == 0 and rec.read == set()
+    lab = src / "refs/lab.bib"
+    text = lab.read_text(encoding="utf8")
+    text = text.replace("Computer Things", "Computer Stuff")
+    touch(lab, text)
+    app, _ = build(make_app, src)
+    assert kb_data(app)["bibread"].parsed == 1  # the edited record only
+    # a record added at the top moves every other one down: one parse, lines still right
+    first = text.index("@")
+    touch(lab, text[:first] + "@misc{top2025, title = {Top}, year = {2025}}\n\n" + text[first:])
+    app, _ = build(make_app, src)
+    read = kb_data(app)["bibread"]
+    assert read.parsed == 1
+    cv = text[:text.index("ada2023cv")].count("\n") + 1 + 2
+    assert read.scan.location("ada2023cv") == f"{lab}:{cv}"
+    assert len(app.env.get_domain("cite").bibdata.data.entries) == total + 1
+    # the same records parsed whole by pybtex: the same keys in the same order, the same fields
+    from pybtex.database.input.bibtex import Parser
+
+    parser = Parser()
+    for name in app.config.bibtex_bibfiles:
+        parser.parse_file(str(src / name))
+    ours = app.env.get_domain("cite").bibdata.data.entries
+    assert list(ours) == list(parser.data.entries)
+    for key, entry in parser.data.entries.items():
+        assert dict(ours[key].fields) == dict(entry.fields), key
+        assert {r: [str(p) for p in ps] for r, ps in ours[key].persons.items()} == \
+            {r: [str(p) for p in ps] for r, ps in entry.persons.items()}, key
+
+
+def test_string_macro_edit_parses_the_records_after_it(make_app, src):
+    lab = src / "refs/lab.bib"
+    text = lab.read_text(encoding="utf8")
+    touch(lab, '@string{venue = "Old Venue"}\n\n' + text
+          + "\n@misc{usesmacro, title = {Macro}, howpublished = venue, year = {2024}}\n")
+    app, _ = build(make_app, src, freshenv=True)
+    entries = app.env.get_domain("cite").bibdata.data.entries
+    assert str(entries["usesmacro"].fields["howpublished"]) == "Old Venue"
+    touch(lab, lab.read_text(encoding="utf8").replace("Old Venue", "New Venue"))
+    app, _ = build(make_app, src)
+    entries = app.env.get_domain("cite").bibdata.data.entries
+    assert str(entries["usesmacro"].fields["howpublished"]) == "New Venue"
+    # every record after the @string of that file (the other files come before it)
+    after = lab.read_text(encoding="utf8").count("\n@")
+    assert kb_data(app)["bibread"].parsed == after

@@ -73,10 +73,12 @@ class KBDomain(Domain):
         "reread": set(),  # documents this build re-reads
         "old": {},  # docname -> the entry record a re-read or removed document had
         "changed": True,  # whether the exports may show something new
-        "bibcheck": None,  # (.bib stamps, the scan of the .bib files: problems and locations)
+        "bibread": None,  # the record-by-record read of the .bib files (labkb.core.bibread)
         "bibformat": {},  # formatted .bib records of the last build, reused when unchanged
+        "bibformatted": 0,  # records this build formatted (the others were reused)
+        "bibexport": {},  # bib key -> the record as knowledge.json shows it (with bibindex)
     }
-    data_version = 4
+    data_version = 5
 
     # -- recording, at read time -------------------------------------------------------------
     def note_entry(self, docname: str, record: dict[str, Any]) -> None:

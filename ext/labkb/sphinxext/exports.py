@@ -37,7 +37,9 @@ def publications(app: Sphinx) -> list[dict[str, Any]]:
     if "cite" not in app.env.domains:
         return []
     records = cite_domain(app.env).bibdata.data.entries
-    out = [publication_record(key, entry) for key, entry in records.items()]
+    cache = kb_domain(app.env).data.get("bibexport") or {}  # kept by update_bibindex
+    out = [cache.get(key.casefold()) or publication_record(key, entry)
+           for key, entry in records.items()]
     return sorted(out, key=lambda r: r["key"].casefold())
 
 

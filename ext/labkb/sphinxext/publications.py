@@ -22,8 +22,9 @@ from sphinx.util.docutils import SphinxDirective
 
 from labkb.core import bibdata
 from labkb.outputs.charts import figure, papers_per_year_svg
+from labkb.outputs.knowledge import publication_record
 from labkb.sphinxext.badges import badge, button, paragraph
-from labkb.sphinxext.bibtex import bib_stamp
+from labkb.sphinxext.bibtex import bib_stamp, bib_token
 from labkb.sphinxext.cards import entry_uri
 from labkb.sphinxext.domain import cite_domain, kb_domain
 from labkb.sphinxext.nodes import kb_copy, kb_details, kb_div, kb_publications, kb_summary
@@ -105,8 +106,18 @@ def update_bibindex(env: Any) -> tuple[set[str], dict[str, dict[str, Any]]]:
     old: dict[str, dict[str, Any]] = domain.data.get("bibindex", {})
     if domain.data.get("bibstamp") == stamp:
         return set(), old
-    new = {key.casefold(): bibdata.summary(key, entry)
-           for key, entry in cite.bibdata.data.entries.items()}
+    new, exports = {}, {}
+    old_exports = domain.data.get("bibexport") or {}
+    for key, entry in cite.bibdata.data.entries.items():
+        folded, token = key.casefold(), bib_token(env, key)
+        before = old.get(folded)
+        if (token is not None and before is not None and before["digest"] == token
+                and before["key"] == key and folded in old_exports):
+            new[folded], exports[folded] = before, old_exports[folded]  # the record is unchanged
+        else:
+            new[folded] = bibdata.summary(key, entry, token)
+            exports[folded] = publication_record(key, entry)
+    domain.data["bibexport"] = exports
     domain.data["bibindex"], domain.data["bibstamp"] = new, stamp
     changed = {k for k in old.keys() | new.keys()
                if old.get(k, {}).get("digest") != new.get(k, {}).get("digest")}

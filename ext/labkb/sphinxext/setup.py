@@ -10,10 +10,10 @@ from sphinx.application import Sphinx
 
 from labkb.core.version import __version__
 from labkb.sphinxext.bibtex import (
-    begin_lenient_parse,
     cached_bibtex_domain,
+    check_bib,
     drop_unsafe_links,
-    end_lenient_parse,
+    read_bib,
     safe_footcite_role,
 )
 from labkb.sphinxext.config import add_options, check_config
@@ -61,7 +61,7 @@ def setup_extension(app: Sphinx) -> dict[str, Any]:
     app.add_js_file("labkb.js", loading_method="defer")
     return {
         "version": __version__,
-        "env_version": 4,
+        "env_version": 5,
         "parallel_read_safe": True,
         "parallel_write_safe": True,
     }
@@ -88,8 +88,8 @@ def _setup_bibtex(app: Sphinx) -> None:
         app.add_role("footcite", footcite, override=True)
         for name in ("p", "t"):
             app.add_role_to_domain("footcite", name, footcite, override=True)
-    app.connect("builder-inited", begin_lenient_parse, priority=450)
-    app.connect("builder-inited", end_lenient_parse, priority=550)
+    app.connect("builder-inited", read_bib, priority=450)
+    app.connect("builder-inited", check_bib, priority=550)
     app.connect("doctree-resolved", drop_unsafe_links)
 
 
