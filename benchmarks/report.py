@@ -407,10 +407,13 @@ def render_group(results: dict[str, Any], patched: bool) -> list[str]:
                      "doctrees MB"], rows)
     lines += [""]
 
+    lines += _output_shares(results)
+
     lines += ["### Incremental builds: which pages", "",
               "Expected written: the pages that show the edited data (for a YAML edit, its page, "
               "its kind's index, its areas' grids, the pages of entries relating to it; for a "
-              "`.bib` edit, the bibliography and the pages citing the record). Sphinx itself also "
+              "`.bib` edit, the bibliography, the pages citing the record and, with labkb, the "
+              "publication lists showing it and the overview). Sphinx itself also "
               "re-writes the toctree parent of every page it re-writes (`env.files_to_rebuild`): "
               "those are listed apart and not counted as extra.", ""]
     rows = []
@@ -430,6 +433,42 @@ def render_group(results: dict[str, Any], patched: bool) -> list[str]:
                      "extra", "toctree parents"], rows)
     lines += [""]
     return lines
+
+
+#: The kinds of page of the synthetic site (``_counter.group_of``), in the order shown.
+OUTPUTS = ("entry", "area", "overview", "person", "publications", "references", "index", "other")
+
+
+def output_shares(run: dict[str, Any]) -> dict[str, float]:
+    """Each kind of page's share of a full build's CPU time (reading + resolving and writing,
+    measured per page in a serial build); ``rest`` is start-up, pickling, the search index and
+    the exports. Empty when the build has no per-page figures."""
+    groups, total = run.get("groups") or {}, run.get(TIME)
+    if not groups or not total:
+        return {}
+    shares = {g: (v.get("read_s", 0.0) + v.get("write_s", 0.0)) / total
+              for g, v in groups.items()}
+    shares["rest"] = max(0.0, 1.0 - sum(shares.values()))
+    return shares
+
+
+def _output_shares(results: dict[str, Any]) -> list[str]:
+    lines = ["### Share of the full build per output (-j 1, CPU)", "",
+             "Each kind of page's reading plus resolving and writing, as a share of the full "
+             "build's CPU time; `rest` is start-up, the environment pickle, the search index and "
+             "the exports (`knowledge.json`, sitemap). Baseline pages are hand-written "
+             "equivalents (publication lists and the overview's counts as text, no charts).", ""]
+    rows = []
+    for c in results.get("cases", []):
+        for variant in ("labkb", "baseline"):
+            shares = output_shares(c[variant]["runs"]["full"])
+            if shares:
+                rows.append([str(c["n"]), str(c["m"]), variant,
+                             *(f"{100 * shares[g]:.0f}%" if g in shares else "–"
+                               for g in (*OUTPUTS, "rest"))])
+    if not rows:
+        return []
+    return [*lines, *_table(["N", "M", "variant", *OUTPUTS, "rest"], rows), ""]
 
 
 def main(argv: list[str] | None = None) -> int:
