@@ -219,10 +219,20 @@ def bib_record(k: int, title: str | None = None) -> str:
             f"}}\n")
 
 
+def copyable_bibtex(k: int) -> list[str]:
+    """The record as a publication list shows it for copying (no site-only fields)."""
+    w = WORDS[k % len(WORDS)]
+    return [f"@article{{{bib_key(k)},", f'    author = "{" and ".join(record_authors(k))}",',
+            f'    title = "{record_title(k)}",', f'    year = "{2000 + k % 25}",',
+            f'    journal = "Journal of Synthetic {w.capitalize()}",',
+            f'    volume = "{k % 40 + 1}",', f'    pages = "{k % 300 + 1}--{k % 300 + 12}"', "}"]
+
+
 def publications_md(ks: list[int]) -> str:
     """The hand-written publication list of records ``ks`` (baseline): what ``kb-publications``
     with ``:stats:`` shows as text, newest first and grouped by year, counts computed here (the
-    papers-per-year chart has no hand-written counterpart)."""
+    papers-per-year chart has no hand-written counterpart), each record with its abstract and its
+    BibTeX, as the generated list shows them."""
     if not ks:
         return "No publications yet.\n"
     years = {k: 2000 + k % 25 for k in ks}
@@ -235,9 +245,9 @@ def publications_md(ks: list[int]) -> str:
             w = WORDS[k % len(WORDS)]
             names = ", ".join(" ".join(reversed(a.split(", "))) for a in record_authors(k))
             lines += [f"- **{record_title(k)}**  ", f"  {names}  ",
-                      f"  *Journal of Synthetic {w.capitalize()}, {year}*  ",
-                      f"  We study {w} in a synthetic setting; record {k} of the benchmark."]
-        lines.append("")
+                      f"  *Journal of Synthetic {w.capitalize()}, {year}*", "",
+                      f"  We study {w} in a synthetic setting; record {k} of the benchmark.", "",
+                      "  ```bibtex", *("  " + line for line in copyable_bibtex(k)), "  ```", ""]
     return "\n".join(lines) + "\n"
 
 

@@ -133,3 +133,17 @@ def summary(key: str, entry: Entry, digest: str | None = None) -> dict[str, Any]
                    if p.strip()],
         "selected": is_true(entry, "selected"),
     }
+
+
+def view(key: str, entry: Entry) -> dict[str, Any]:
+    """Everything a publication list and the export show of a record, as plain text (picklable):
+    computed once per record text, since decoding LaTeX and writing BibTeX are slow."""
+    return {
+        "key": key, "type": entry.type, "title": field(entry, "title"),
+        "authors": authors(entry), "year": year(entry), "venue": venue(entry),
+        "note": field(entry, "note"), "abbr": field(entry, "abbr"),
+        "award": (field(entry, "award_name") or "Award", field(entry, "award"))
+        if entry.fields.get("award_name") or entry.fields.get("award") else None,
+        "links": links(entry), "abstract": field(entry, "abstract"), "areas": keywords(entry),
+        "bibtex": bibtex(key, entry),
+    }

@@ -8,8 +8,14 @@ from typing import Any
 
 import pybtex.errors
 from docutils import nodes
+from pybtex.database import BibliographyData
 from sphinx.application import Sphinx
 from sphinx.util import logging
+
+try:
+    from sphinxcontrib.bibtex.bibfile import BibData
+except ImportError:  # without sphinxcontrib-bibtex, KbBibData is never made
+    BibData = tuple  # type: ignore[misc,assignment]
 
 from labkb.core.bibnorm import normalise, style_types
 from labkb.core.bibread import BibRead, BibScan, read_bibfiles
@@ -17,7 +23,7 @@ from labkb.core.fields import unsafe_uri
 from labkb.core.problems import Problem
 from labkb.sphinxext.domain import cite_domain, kb_domain
 from labkb.sphinxext.report import warn
-from labkb.sphinxext.state import build_state
+from labkb.sphinxext.state import MainOnly, build_state, in_reader
 
 logger = logging.getLogger(__name__)
 
@@ -30,22 +36,21 @@ def read_bib(app: Sphinx) -> None:
     collected instead of raised, so one malformed entry does not discard the rest of its file."""
     if "cite" not in app.env.domains or not app.config.bibtex_bibfiles:
         return
-    from sphinxcontrib.bibtex.bibfile import BibData, BibFile, get_mtime, is_bibdata_outdated
+    from sphinxcontrib.bibtex.bibfile import BibFile, get_mtime, is_bibdata_outdated
 
     cite, kb = cite_domain(app.env), kb_domain(app.env).data
     given = [Path(app.confdir, p) for p in app.config.bibtex_bibfiles]
     resolved = [p.resolve() for p in given]
     encoding = app.config.bibtex_encoding
-    previous = kb.get("bibread")
-    if isinstance(previous, BibRead) and not is_bibdata_outdated(cite.bibdata, resolved,
-                                                                 encoding):
+    previous = bib_read(app.env)
+    if previous is not None and not is_bibdata_outdated(cite.bibdata, resolved, encoding):
         previous.parsed = 0  # nothing changed: sphinxcontrib-bibtex keeps what it has
         return
     mtimes = [get_mtime(p) for p in resolved]  # before reading: a later change is seen next time
-    read = kb["bibread"] = read_bibfiles(given, encoding, previous.chunks if isinstance(
-        previous, BibRead) else None)
+    read = read_bibfiles(given, encoding, previous.chunks if previous else None)
+    kb["bibread"] = MainOnly(read=read)
     if read.complete:
-        cite.data["bibdata"] = BibData(encoding=encoding, data=read.data, bibfiles={
+        cite.data["bibdata"] = KbBibData(encoding=encoding, data=read.data, bibfiles={
             path: BibFile(mtime=mtime, keys=read.keys.get(str(name), {}))
             for name, path, mtime in zip(given, resolved, mtimes, strict=True)})
     else:
@@ -77,8 +82,10 @@ def check_bib(app: Sphinx) -> None:
 
 def bib_read(env: Any) -> BibRead | None:
     """What the last record-by-record read of the .bib files found (None without .bib files)."""
-    read = kb_domain(env).data.get("bibread") if "kb" in env.domains else None
+    holder = kb_domain(env).data.get("bibread") if "kb" in env.domains else None
+    read = holder.get("read") if isinstance(holder, dict) else None
     return read if isinstance(read, BibRead) else None
+
 
 
 def bib_token(env: Any, key: str) -> str | None:
@@ -158,7 +165,7 @@ def cached_bibtex_domain() -> type | None:
             self._labkb_fresh: dict[Any, Any] = {}
             self._labkb_cited: dict[str, set[str]] | None = None
             result = super().env_updated()
-            kb["bibformat"] = self._labkb_fresh  # only what this build used: no growth
+            kb["bibformat"] = MainOnly(self._labkb_fresh)  # only what this build used
             return result
 
         def get_all_cited_keys(self, docnames):  # type: ignore[no-untyped-def]
@@ -329,3 +336,16 @@ def drop_unsafe_links(app: Sphinx, doctree: nodes.document, docname: str) -> Non
         for ref in list(holder.findall(nodes.reference)):
             if unsafe_uri(ref.get("refuri", "")):
                 ref.replace_self(nodes.inline("", "", *ref.children))
+
+
+class KbBibData(BibData):
+    """sphinxcontrib-bibtex's ``BibData`` (every parsed record), pickled without its records by a
+    parallel reader process (see :class:`~labkb.sphinxext.state.MainOnly`): the main process
+    keeps its own and merges only the documents' bibliographies and citations from a reader."""
+
+    __slots__ = ()
+
+    def __reduce__(self) -> Any:
+        if in_reader():
+            return (BibData, (self.encoding, {}, BibliographyData()))
+        return (KbBibData, tuple(self))

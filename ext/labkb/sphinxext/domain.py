@@ -76,7 +76,7 @@ class KBDomain(Domain):
         "bibread": None,  # the record-by-record read of the .bib files (labkb.core.bibread)
         "bibformat": {},  # formatted .bib records of the last build, reused when unchanged
         "bibformatted": 0,  # records this build formatted (the others were reused)
-        "bibexport": {},  # bib key -> the record as knowledge.json shows it (with bibindex)
+        "bibview": {},  # bib key -> what lists and exports show of a record (with bibindex)
     }
     data_version = 5
 

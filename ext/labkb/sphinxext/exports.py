@@ -9,6 +9,7 @@ from typing import Any
 
 from sphinx.application import Sphinx
 
+from labkb.core import bibdata
 from labkb.outputs.knowledge import (
     EXPORT,
     EXPORT_SCHEMA,
@@ -37,8 +38,8 @@ def publications(app: Sphinx) -> list[dict[str, Any]]:
     if "cite" not in app.env.domains:
         return []
     records = cite_domain(app.env).bibdata.data.entries
-    cache = kb_domain(app.env).data.get("bibexport") or {}  # kept by update_bibindex
-    out = [cache.get(key.casefold()) or publication_record(key, entry)
+    views = kb_domain(app.env).data.get("bibview") or {}  # kept by update_bibindex
+    out = [publication_record(views.get(key.casefold()) or bibdata.view(key, entry))
            for key, entry in records.items()]
     return sorted(out, key=lambda r: r["key"].casefold())
 

@@ -15,19 +15,18 @@ from typing import Any, ClassVar
 
 from docutils import nodes
 from docutils.parsers.rst import directives
-from pybtex.database import Entry
 from sphinx.application import Sphinx
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
 from labkb.core import bibdata
 from labkb.outputs.charts import figure, papers_per_year_svg
-from labkb.outputs.knowledge import publication_record
 from labkb.sphinxext.badges import badge, button, paragraph
 from labkb.sphinxext.bibtex import bib_stamp, bib_token
 from labkb.sphinxext.cards import entry_uri
 from labkb.sphinxext.domain import cite_domain, kb_domain
 from labkb.sphinxext.nodes import kb_copy, kb_details, kb_div, kb_publications, kb_summary
+from labkb.sphinxext.state import MainOnly
 
 logger = logging.getLogger(__name__)
 
@@ -106,19 +105,18 @@ def update_bibindex(env: Any) -> tuple[set[str], dict[str, dict[str, Any]]]:
     old: dict[str, dict[str, Any]] = domain.data.get("bibindex", {})
     if domain.data.get("bibstamp") == stamp:
         return set(), old
-    new, exports = {}, {}
-    old_exports = domain.data.get("bibexport") or {}
+    new, views = {}, {}
+    old_views = domain.data.get("bibview") or {}
     for key, entry in cite.bibdata.data.entries.items():
         folded, token = key.casefold(), bib_token(env, key)
         before = old.get(folded)
         if (token is not None and before is not None and before["digest"] == token
-                and before["key"] == key and folded in old_exports):
-            new[folded], exports[folded] = before, old_exports[folded]  # the record is unchanged
+                and before["key"] == key and folded in old_views):
+            new[folded], views[folded] = before, old_views[folded]  # the record is unchanged
         else:
-            new[folded] = bibdata.summary(key, entry, token)
-            exports[folded] = publication_record(key, entry)
-    domain.data["bibexport"] = exports
-    domain.data["bibindex"], domain.data["bibstamp"] = new, stamp
+            new[folded], views[folded] = bibdata.summary(key, entry, token), bibdata.view(key, entry)
+    domain.data["bibview"] = MainOnly(views)
+    domain.data["bibindex"], domain.data["bibstamp"] = MainOnly(new), stamp
     changed = {k for k in old.keys() | new.keys()
                if old.get(k, {}).get("digest") != new.get(k, {}).get("digest")}
     return changed, old
@@ -154,6 +152,7 @@ class _Renderer:
                  selector: dict[str, Any]) -> None:
         self.app, self.docname, self.entries = app, docname, entries
         self.used_by, self.lab, self.selector = used_by, lab, selector
+        self.views: dict[str, dict[str, Any]] = kb_domain(app.env).data.get("bibview") or {}
         self.prefix = re.sub(r"[^a-z0-9]+", "-", selector["label"].lower())
 
     def render(self, keys: list[str]) -> list[nodes.Node]:
@@ -171,7 +170,7 @@ class _Renderer:
         if self.selector["group"] == "year":
             groups: dict[str, list[str]] = defaultdict(list)
             for key in keys:
-                year = bibdata.year(self.entries[key])
+                year = self.view(key)["year"]
                 groups[str(year) if year else "Undated"].append(key)
             for label, members in groups.items():
                 group = kb_div("", classes=["kb-pub-year"], data={"year": label})
@@ -209,39 +208,41 @@ class _Renderer:
                                  format="html"))
         return out
 
+    def view(self, key: str) -> dict[str, Any]:
+        """The record's display values (computed once per record text, see update_bibindex)."""
+        return self.views.get(key.casefold()) or bibdata.view(key, self.entries[key])
+
     def publication(self, key: str) -> nodes.Element:
-        entry: Entry = self.entries[key]
+        view = self.view(key)
         ident = f"pub-{self.prefix}-{re.sub(r'[^a-z0-9]+', '-', key.casefold())}"
-        title = bibdata.field(entry, "title") or key
+        title = view["title"] or key
         pub = kb_div("", classes=["kb-pub"], ids=[ident], data={
-            "key": key, "year": str(bibdata.year(entry) or ""),
-            "areas": " ".join(bibdata.keywords(entry)),
-            "text": " ".join([title, *bibdata.authors(entry), bibdata.venue(entry)])})
+            "key": key, "year": str(view["year"] or ""), "areas": " ".join(view["areas"]),
+            "text": " ".join([title, *view["authors"], view["venue"]])})
         head = paragraph(classes=["kb-pub-title"])
-        if entry.fields.get("abbr"):
-            head += badge(bibdata.field(entry, "abbr"), "primary", extra=("kb-venue",))
+        if view["abbr"]:
+            head += badge(view["abbr"], "primary", extra=("kb-venue",))
             head += nodes.Text(" ")
         head += nodes.strong("", title)
         pub += head
-        pub += self.authors(entry)
-        where = ", ".join(filter(None, [bibdata.venue(entry), bibdata.field(entry, "note"),
-                                        str(bibdata.year(entry) or "")]))
+        pub += self.authors(view["authors"])
+        where = ", ".join(filter(None, [view["venue"], view["note"], str(view["year"] or "")]))
         if where:
             pub += paragraph(nodes.emphasis("", where), classes=["kb-pub-venue"])
-        if entry.fields.get("award_name") or entry.fields.get("award"):
-            pub += paragraph(badge(bibdata.field(entry, "award_name") or "Award", "warning"),
-                             nodes.Text(" " + bibdata.field(entry, "award")),
-                             classes=["kb-pub-award"])
-        buttons = [button(label, url) for label, url in bibdata.links(entry)]
+        if view["award"]:
+            pub += paragraph(badge(view["award"][0], "warning"),
+                             nodes.Text(" " + view["award"][1]), classes=["kb-pub-award"])
+        buttons = [button(label, url) for label, url in view["links"]]
         if buttons:
             pub += paragraph(*buttons, classes=["kb-links"])
-        if entry.fields.get("abstract"):
-            pub += self.details("Abstract", [paragraph(nodes.Text(bibdata.field(entry,
-                                                                              "abstract")))])
+        if view["abstract"]:
+            pub += self.details("Abstract", [paragraph(nodes.Text(view["abstract"]))])
         code_id = f"{ident}-bibtex"
-        text = bibdata.bibtex(key, entry)
+        text = view["bibtex"]
         block = nodes.literal_block(text, text, language="bibtex", ids=[code_id])
-        pub += self.details("BibTeX", [kb_copy("", target=code_id), block])
+        # the BibTeX repeats what the list shows: left out of the search index (Sphinx's
+        # "no-search" class), which otherwise splits every record's text a second time
+        pub += self.details("BibTeX", [kb_copy("", target=code_id), block], ("no-search",))
         users = self.used_by.get(key.casefold(), [])
         if users:
             para = paragraph(nodes.Text("Used by: "), classes=["kb-used-by"])
@@ -255,8 +256,7 @@ class _Renderer:
             pub += para
         return pub
 
-    def authors(self, entry: Entry) -> kb_div:
-        names = bibdata.authors(entry)
+    def authors(self, names: list[str]) -> kb_div:
         limit = self.app.config.kb_max_authors
         para = kb_div("", classes=["kb-pub-authors"])  # a div: it may hold a <details>
 
@@ -287,8 +287,8 @@ class _Renderer:
         return para
 
     @staticmethod
-    def details(label: str, body: list[nodes.Node]) -> kb_details:
-        node = kb_details("", classes=["kb-disclosure"])
+    def details(label: str, body: list[nodes.Node], extra: tuple[str, ...] = ()) -> kb_details:
+        node = kb_details("", classes=["kb-disclosure", *extra])
         node += kb_summary("", label)
         node.extend(body)
         return node
