@@ -269,10 +269,9 @@ def test_parallel_readers_send_back_no_bib_records(monkeypatch):
     """A forked reader pickles the main process's .bib caches empty; the main process keeps them."""
     import pickle
 
-    from pybtex.database import BibliographyData, Entry
-
     from labkb.sphinxext import state
     from labkb.sphinxext.bibtex import KbBibData
+    from pybtex.database import BibliographyData, Entry
 
     data = BibliographyData({"a": Entry("misc", fields={"title": "A"})})
     bibdata, cache = KbBibData("utf-8", {"refs.bib": None}, data), state.MainOnly(x=1)
