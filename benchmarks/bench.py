@@ -50,6 +50,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 import report  # noqa: E402
+import searchbench  # noqa: E402
 import sitegen  # noqa: E402
 from _counter import ENV_VAR  # noqa: E402
 
@@ -250,6 +251,10 @@ def bench_case(work: Path, n: int, m: int, parallel: bool, log: Any, repeat: int
     for variant, site in sites.items():
         runs[variant]["full"]["html_mb"] = dir_mb(site.build / "html")
         runs[variant]["full"]["doctrees_mb"] = dir_mb(site.build / "doctrees")
+    if n:  # the search of the labkb site, in chromium, on the index its full build wrote
+        log(f"  labkb    n={n:<5d} m={m:<5d} search    ... ")
+        runs["labkb"]["full"]["search"] = searchbench.measure(sites["labkb"].build / "html")
+        log(json.dumps(runs["labkb"]["full"]["search"]) + "\n")
     if n:
         step("noop")
         step("edit_yaml", prepare=lambda v, site: edited[v].update(entry=sitegen.edit_entry(site)))

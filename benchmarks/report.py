@@ -320,6 +320,34 @@ def render(results: dict[str, Any], allow_mixed: bool = False) -> str:
     return "\n".join(lines)
 
 
+#: The search figures (benchmarks/searchbench.py) and the issue's limits for them.
+SEARCH_LIMITS = {"keystroke_p95_ms": 100, "keystroke_p95_ms_cpu4x": 300, "first_query_kb": 300,
+                 "results_page_ms": 2000}
+
+
+def search_lines(results: dict[str, Any]) -> list[str]:
+    """The search table: per case, the labkb site's search in chromium after its full build."""
+    rows = []
+    for c in results.get("cases", []):
+        s = c["labkb"]["runs"].get("full", {}).get("search")
+        if not s:
+            continue
+        cells = [f"{s[k]:.0f}" + ("" if s[k] <= limit else " (over)")
+                 for k, limit in SEARCH_LIMITS.items()]
+        rows.append([str(c["n"]), str(c["m"]), str(s.get("html_pages", "?")), *cells,
+                     f"{s.get('results_page_query', '?')!r}: {s.get('results_page_hits', '?')}"])
+    if not rows:
+        return []
+    return ["### Search", "",
+            "The labkb site's search (Pagefind) in chromium after its full build "
+            "(`benchmarks/searchbench.py`): keystroke to rendered results, p95 in ms (plain and "
+            "with the CPU slowed 4x); kB fetched for a fresh visitor's first query; the full "
+            "results page, in ms, for the query hitting the most pages. Limits: "
+            + ", ".join(f"{k} <= {v}" for k, v in SEARCH_LIMITS.items()) + ".", "",
+            *_table(["N", "M", "pages", "key p95 ms", "key p95 ms (4x CPU)", "first query kB",
+                     "results page ms", "query: hits"], rows), ""]
+
+
 def render_group(results: dict[str, Any], patched: bool) -> list[str]:
     """The tables of the cases run with (or without) ``--patch-pybtex``."""
     if patched:
@@ -335,6 +363,7 @@ def render_group(results: dict[str, Any], patched: bool) -> list[str]:
     lines += _table(["target", "measured", "limit", "status"], targets(results))
     lines += [""]
 
+    lines += search_lines(results)
     lines += ["### Build times", "",
               "Wall time and CPU time (user + system of the build and its worker processes) in "
               "seconds, the smallest of the repeated runs; `read/written` are the documents "

@@ -296,7 +296,7 @@ def test_parallel_build_with_bib_matches_serial(make_app, rootdir, tmp_path):
         touch(lab, lab.read_text(encoding="utf8").replace("Computer Things", "Computer Stuff"))
         touch(src / "projects/p03.yaml", (src / "projects/p03.yaml").read_text(encoding="utf8")
               .replace("Entry 3.", "Entry three."))
-        app, rec = build(make_app, src, parallel=jobs)
+        app, _ = build(make_app, src, parallel=jobs)
         assert kb_data(app)["bibread"]["read"].parsed == 1
         pages[jobs] = {p.relative_to(app.outdir).as_posix(): re.sub(
             r"\?v=[0-9a-f]+", "", p.read_text(encoding="utf8")) for p in app.outdir.rglob("*.html")}

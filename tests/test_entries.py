@@ -82,7 +82,9 @@ def test_project_page(built):
     assert "阿尔法" in facts and "Vision" in facts and "Ada" in facts
     assert soup.select_one("#related li a")["href"] == "beta.html#kb-project-beta"
     badges = [b.get_text() for b in soup.select(".kb-badges .sd-badge")]
-    assert badges == ["project", "released", "2021", "speech", "toolkit"]
+    # the kind, with its Chinese name marked as the knowledge base's translation
+    assert badges[0].startswith("project 项目译") and "translated by this knowledge base" in badges[0]
+    assert badges[1:] == ["released", "2021", "speech", "toolkit"]
 
 
 def test_model_card_sections(built):

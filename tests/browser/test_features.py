@@ -1,4 +1,5 @@
-"""Theme modes, sphinx-design dropdowns and the search page in a real browser."""
+"""Theme modes, sphinx-design dropdowns and the search page in a real browser (search as you
+type: test_search.py)."""
 
 from __future__ import annotations
 
@@ -56,18 +57,12 @@ def test_dropdown_opens(new_page) -> None:
 
 
 def search(watched, query: str, docname: str) -> bool:
-    """Search for ``query``; True as soon as a link to ``docname`` shows, False once it finishes
-    without one. The summaries after the links can be slow: "Search finished" is not awaited when
-    the link is there."""
+    """Search for ``query`` on the results page; True when a link to ``docname`` shows once the
+    page says it is done."""
     page = watched.page
     watched.goto(f"search.html?q={quote(query)}")
-    link = f'#search-results a[href^="{docname}.html"]'
-    page.wait_for_function(
-        """([link]) => document.querySelector(link) ||
-             /finished|did not match/i.test(
-               document.querySelector('#search-results .search-summary')?.innerText || '')""",
-        arg=[link])
-    return page.locator(link).count() > 0
+    page.wait_for_selector("#search-results[data-kb-done]")
+    return page.locator(f'#search-results a[href$="/{docname}.html"]').count() > 0
 
 
 @pytest.mark.parametrize("query", ["MOSS", "multimodal", "多模态", "视觉理解"])

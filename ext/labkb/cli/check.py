@@ -6,9 +6,9 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from labkb.core.config import KbConfig
-from labkb.core.coverage import Record
 from labkb.core.loader import load_yaml
 from labkb.core.problems import Problem, decode_problem
+from labkb.core.records import Entry, EntryRecord
 from labkb.core.schema import Context, validate
 
 
@@ -68,6 +68,14 @@ def entry_files(paths: Iterable[Path]) -> list[Path]:
     return out
 
 
+def _docname(path: Path, docs: Path) -> str:
+    """The document name Sphinx gives ``path`` (``projects/adan``), or its stem outside ``docs``."""
+    try:
+        return path.resolve().relative_to(docs.resolve()).with_suffix("").as_posix()
+    except ValueError:
+        return path.stem
+
+
 def entry_kind(path: Path, docs: Path, config: KbConfig) -> str | None:
     """The kind of an entry file, from its top folder under ``docs`` as in the build (its own
     folder when it is outside ``docs``)."""
@@ -82,7 +90,7 @@ def check_paths(paths: Iterable[Path], docs: Path,
                 progress: Callable[[int], None] | None = None,
                 bibfiles: Iterable[Path] | None = None,
                 config: KbConfig | None = None,
-                records: list[Record] | None = None) -> tuple[list[Problem], int]:
+                records: list[EntryRecord] | None = None) -> tuple[list[Problem], int]:
     """All problems of the entry files under ``paths``, and how many files were checked;
     ``papers`` keys are looked up in ``bibfiles`` (see :func:`context_for`)."""
     files = entry_files(paths)
@@ -113,9 +121,10 @@ def check_paths(paths: Iterable[Path], docs: Path,
         text = data.decode("utf-8-sig")
         result = validate(load_yaml(text, str(path)), str(path), path.stem, kind, context)
         problems += result.problems
-        if result.data is not None:
+        if isinstance(result.entry, Entry):
             if records is not None and path.stem not in seen:
-                records.append(Record(path.stem, kind, result.data))
+                records.append(EntryRecord(path.stem, kind, _docname(path, docs), str(path),
+                                           result.entry))
             if path.stem in seen:
                 problems.append(Problem(str(path), 1, "", f"duplicate entry id {path.stem!r} "
                                         f"(first defined in {seen[path.stem]}); this file is "

@@ -21,10 +21,11 @@ from labkb.cli.check import check_paths, context_for, default_bibfiles, entry_fi
 from labkb.cli.common import CliError, find_entry, problem_line, read_text, report
 from labkb.cli.imports import add_import_commands
 from labkb.core.config import KbConfig
-from labkb.core.coverage import Record, coverage, report_lines
+from labkb.core.coverage import coverage, report_lines
 from labkb.core.fields import ID_RE
 from labkb.core.loader import load_yaml
 from labkb.core.problems import Problem
+from labkb.core.records import EntryRecord
 from labkb.core.schema import KINDS, json_schema, validate
 from labkb.core.schema_docs import markdown_table
 
@@ -115,7 +116,7 @@ def _check(args: argparse.Namespace) -> int:
     config, config_problems = KbConfig.discover(args.docs)
     for bad in config_problems:  # the build warns about these too, and uses the defaults
         print(f"{bad} [kb.config]", file=sys.stderr)
-    records: list[Record] = []
+    records: list[EntryRecord] = []
     found, count = check_paths(files, args.docs, progress=_progress(len(files)), bibfiles=keys_from,
                                config=config, records=records)
     problems += found

@@ -31,6 +31,9 @@ OPTIONS: dict[str, tuple[Any, Literal["env", "html"], type, str]] = {
                        "authors shown before 'and N more' in publication lists"),
     "kb_require_sources": (True, "env", bool,
                            "warn (kb.source) about every entry that names no source"),
+    "kb_search": (True, "html", bool,
+                  "index the built site with Pagefind: search as you type and the search page "
+                  "(False: Sphinx's own search)"),
     "kb_min_sourced": (1.0, "env", float,
                        "share of entries that must name a source (0 to 1); below it the build "
                        "and labkb check --coverage fail"),
@@ -74,7 +77,7 @@ def option_problem(name: str, value: Any, entry_dirs: Any, area_dir: Any) -> str
         return _entry_dirs_problem(value)
     if name in ("kb_area_dir", "kb_people_dir"):
         return _page_dir_problem(name, value, entry_dirs, area_dir)
-    if name in ("kb_star_badges", "kb_require_sources") and not isinstance(value, bool):
+    if name in ("kb_star_badges", "kb_require_sources", "kb_search") and not isinstance(value, bool):
         return "must be True or False"
     if name == "kb_min_sourced" and (isinstance(value, bool) or not isinstance(value, (int, float))
                                      or not 0 <= value <= 1):
@@ -110,6 +113,7 @@ class KbConfig:
     star_badges: bool = OPTIONS["kb_star_badges"][0]
     max_authors: int = OPTIONS["kb_max_authors"][0]
     require_sources: bool = OPTIONS["kb_require_sources"][0]
+    search: bool = OPTIONS["kb_search"][0]
     min_sourced: float = OPTIONS["kb_min_sourced"][0]
 
     @classmethod

@@ -8,21 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
 
+from labkb.core.records import EntryRecord
 from labkb.core.schema import ENTRY_KINDS, KINDS
 
 #: Fields every entry has (required), left out of the completeness of an entry.
 _ALWAYS = frozenset({"name", "summary", "areas"})
-
-
-@dataclass(frozen=True)
-class Record:
-    """One validated entry as the coverage sees it."""
-
-    id: str
-    kind: str
-    data: dict[str, Any]
 
 
 @dataclass
@@ -62,7 +53,7 @@ def _fields(kind: str) -> list[str]:
             if (info.alias or name) not in _ALWAYS]
 
 
-def coverage(records: Iterable[Record], areas: Iterable[str],
+def coverage(records: Iterable[EntryRecord], areas: Iterable[str],
              missing: Iterable[tuple[str, str]] = (), threshold: float = 1.0) -> Coverage:
     """The coverage of ``records``; ``missing`` are the located reference problems."""
     records = list(records)
@@ -71,14 +62,15 @@ def coverage(records: Iterable[Record], areas: Iterable[str],
     for rec in records:
         stats = kinds.setdefault(rec.kind, KindCoverage(rec.kind, filled={f: 0 for f in
                                                                           _fields(rec.kind)}))
+        data = rec.dump()  # the fields the file set, by their YAML names
         stats.count += 1
-        stats.with_sources += bool(rec.data.get("sources")) or rec.kind == "source"
-        have = [f for f in stats.filled if rec.data.get(f) not in (None, [], {}, "")]
+        stats.with_sources += bool(data.get("sources")) or rec.kind == "source"
+        have = [f for f in stats.filled if data.get(f) not in (None, [], {}, "")]
         for name in have:
             stats.filled[name] += 1
         if rec.kind in ENTRY_KINDS:
             scores.append((len(have) / len(stats.filled), rec.kind, rec.id))
-    used = {a for rec in records for a in rec.data.get("areas", [])}
+    used = {a for rec in records if rec.is_research for a in rec.research.areas}
     least = [(kind, entry_id, share) for share, kind, entry_id in sorted(scores)[:10]]
     return Coverage([kinds[k] for k in sorted(kinds)], least,
                     sorted(set(areas) - used), sorted(set(missing)), threshold)

@@ -205,6 +205,8 @@ class Validated:
     kind: str
     data: dict[str, Any] | None  #: JSON-ready data, or None when the entry cannot be built
     problems: list[Problem] = field(default_factory=list)
+    #: the validated record (what :attr:`data` dumps), or None when the entry cannot be built
+    entry: _Strict | None = None
 
 
 def json_schema(kind: str = "model") -> dict[str, Any]:
@@ -257,10 +259,13 @@ def validate(
         if any(not getattr(entry, name) for name in _REF_FIELDS if name in required):
             return out  # every area was unknown: as if the required field were missing
         out.data = entry.model_dump(mode="json", by_alias=True, exclude_defaults=True)
-        out.problems += source_problems(out.data, kind, context.sources if context else None,
-                                        path, loaded.line,
-                                        required=context is not None and context.require_sources)
-        out.problems += derived_problems(out.data, path, loaded.line(("derived",)))
+        dropped = source_problems(out.data, kind, context.sources if context else None,
+                                  path, loaded.line,
+                                  required=context is not None and context.require_sources)
+        dropped += derived_problems(out.data, path, loaded.line(("derived",)))
+        # the record is what the data says once unknown sources and stale notes are dropped
+        out.entry = model.model_validate(out.data) if dropped else entry
+        out.problems += dropped
         return out
     # dropping the invalid values did not converge (e.g. a value no drop can remove): say so
     first = min(drops, key=_sort_key, default=())

@@ -5,12 +5,15 @@ no-op build touches nothing and two builds of one commit are byte-identical."""
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
 from labkb.core import bibdata
-from labkb.core.schema import SCHEMA_VERSION, json_schema
+from labkb.core.kb import KnowledgeBase
+from labkb.core.provenance import SourceDoc
+from labkb.core.schema import SCHEMA_VERSION, Model, Project, json_schema
 
 EXPORT = "knowledge.json"
 EXPORT_SCHEMA = "knowledge.schema.json"
@@ -40,10 +43,15 @@ def publication_record(view: dict[str, Any]) -> dict[str, Any]:
     return record
 
 
-def knowledge(entries: list[dict[str, Any]], publications: list[dict[str, Any]],
-              sources: list[dict[str, Any]]) -> dict[str, Any]:
+def knowledge(kb: KnowledgeBase, url: Callable[[str], str],
+              publications: list[dict[str, Any]]) -> dict[str, Any]:
     """The whole export: entries (their data plus id, kind, url), publications, and the source
-    records the entries name (their data plus id and url)."""
+    records the entries name (their data plus id and url); ``url`` maps a document name to its
+    address."""
+    entries = [{"id": r.id, "kind": r.kind, "url": url(r.docname), **r.dump()}
+               for r in kb.research()]
+    sources = [{"id": r.id, "url_on_site": url(r.docname), **r.dump()}
+               for r in kb.source_records()]
     return {"schema_version": SCHEMA_VERSION, "entries": entries, "publications": publications,
             "sources": sources}
 
@@ -102,34 +110,34 @@ def json_ld_script(data: dict[str, Any]) -> str:
     return f'<script type="application/ld+json">{text}</script>\n'
 
 
-def source_json_ld(source: dict[str, Any], url: str | None = None) -> dict[str, Any]:
+def source_json_ld(source: SourceDoc, url: str | None = None) -> dict[str, Any]:
     """schema.org data of a source record (``isBasedOn`` of the entries naming it)."""
-    data: dict[str, Any] = {"@type": "CreativeWork", "name": source["name"],
-                            "description": source["summary"]}
-    if source.get("publisher"):
-        data["publisher"] = {"@type": "Organization", "name": source["publisher"]}
-    if source.get("authors"):
-        data["author"] = [{"@type": "Person", "name": a} for a in source["authors"]]
-    if source.get("date"):
-        data["datePublished"] = source["date"].replace(" ", "T")
-    if source.get("url") or url:
-        data["url"] = source.get("url") or url
+    data: dict[str, Any] = {"@type": "CreativeWork", "name": source.name,
+                            "description": source.summary}
+    if source.publisher:
+        data["publisher"] = {"@type": "Organization", "name": source.publisher}
+    if source.authors:
+        data["author"] = [{"@type": "Person", "name": a} for a in source.authors]
+    if source.date:
+        data["datePublished"] = source.date.replace(" ", "T")
+    if source.url or url:
+        data["url"] = source.url or url
     return data
 
 
-def entry_json_ld(entry: dict[str, Any], url: str, citations: list[dict[str, Any]] | None,
+def entry_json_ld(entry: Project, url: str, citations: list[dict[str, Any]] | None,
                   based_on: list[dict[str, Any]] | None = None) -> dict[str, Any]:
     """schema.org data of an entry page."""
     data: dict[str, Any] = {"@context": "https://schema.org", "@type": "SoftwareSourceCode",
-                            "name": entry["name"], "description": entry["summary"],
-                            "url": url, "keywords": entry.get("tags", [])}
-    links = entry.get("links", {})
-    if links.get("code") or entry.get("github"):
-        data["codeRepository"] = links.get("code") or f"https://github.com/{entry['github']}"
-    if entry.get("organization"):
-        data["creator"] = {"@type": "Organization", "name": entry["organization"]}
-    if entry.get("license"):
-        data["license"] = entry["license"]
+                            "name": entry.name, "description": entry.summary,
+                            "url": url, "keywords": entry.tags}
+    code = entry.links.code if entry.links else None
+    if code or entry.github:
+        data["codeRepository"] = code or f"https://github.com/{entry.github}"
+    if entry.organization:
+        data["creator"] = {"@type": "Organization", "name": entry.organization}
+    if isinstance(entry, Model) and entry.license:
+        data["license"] = entry.license
     if citations is not None:
         data["citation"] = citations
     if based_on:

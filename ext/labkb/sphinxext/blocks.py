@@ -3,10 +3,12 @@ plain values (every string a ``Text`` node, escaped by the writer)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from docutils import nodes
 
+from labkb.core.schema import Item
 from labkb.sphinxext.badges import paragraph
 
 
@@ -25,25 +27,25 @@ def bullets(items: list[nodes.Node]) -> nodes.bullet_list:
     return out
 
 
-def named_items(items: list[dict[str, str]], enumerated: bool = False) -> nodes.Element:
+def named_items(items: Sequence[Item], enumerated: bool = False) -> nodes.Element:
     """Named items as a definition list (or an enumerated list for ordered stages)."""
     if enumerated:
         stages = nodes.enumerated_list(enumtype="arabic", prefix="", suffix=".")
         for item in items:
             li = nodes.list_item()
-            para = paragraph(nodes.strong("", item["name"]))
-            if item.get("description"):
-                para += nodes.Text(": " + item["description"])
+            para = paragraph(nodes.strong("", item.name))
+            if item.description:
+                para += nodes.Text(": " + item.description)
             li += para
             stages += li
         return stages
     out = nodes.definition_list(classes=["kb-items"])
     for item in items:
         dli = nodes.definition_list_item()
-        dli += nodes.term("", item["name"])
+        dli += nodes.term("", item.name)
         definition = nodes.definition()
-        if item.get("description"):
-            definition += paragraph(nodes.Text(item["description"]))
+        if item.description:
+            definition += paragraph(nodes.Text(item.description))
         dli += definition
         out += dli
     return out

@@ -2,61 +2,69 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from docutils import nodes
 from sphinx.builders import Builder
 from sphinx.errors import NoUri
 from sphinx_design.shared import PassthroughTextElement, create_component
 
+from labkb.core.names_zh import name_zh
 from labkb.core.provenance import shown_as_derived
-from labkb.sphinxext.badges import KIND_COLOURS, badge, paragraph
+from labkb.core.records import EntryRecord
+from labkb.core.schema import Project
+from labkb.sphinxext.badges import badge, kind_badge, paragraph, zh
 from labkb.sphinxext.nodes import kb_div
 
 #: How many tags a card shows (the page shows all).
 CARD_TAGS = 4
 
 
-def entry_uri(builder: Builder, fromdocname: str, record: dict[str, Any]) -> str | None:
+def entry_uri(builder: Builder, fromdocname: str, record: EntryRecord) -> str | None:
     try:
-        return builder.get_relative_uri(fromdocname, record["docname"])
+        return builder.get_relative_uri(fromdocname, record.docname)
     except NoUri:
         return None
 
 
-def filter_data(record: dict[str, Any]) -> dict[str, str]:
+def filter_data(record: EntryRecord) -> dict[str, str]:
     """What the filter bar matches on, as ``data-kb-*`` attributes (escaped by the writer)."""
-    data = record["data"]
+    entry = record.entry
+    project = entry if isinstance(entry, Project) else None
     return {
-        "id": record["id"],
-        "kind": record["kind"],
-        "areas": " ".join(data.get("areas", [])),
-        "tags": "|".join(data.get("tags", [])),
-        "status": data.get("status", ""),
-        "year": str(data.get("year", "")),
-        "text": " ".join(filter(None, [data["name"], data.get("name_zh", ""), data["summary"]])),
+        "id": record.id,
+        "kind": record.kind,
+        "areas": " ".join(project.areas) if project else "",
+        "tags": "|".join(entry.tags) if entry else "",
+        "status": project.status or "" if project else "",
+        "year": str(project.year or "") if project else "",
+        "text": " ".join(filter(None, [record.name, project.name_zh if project else None,
+                                       entry.summary if entry else None])),
     }
 
 
-def card(builder: Builder, fromdocname: str, record: dict[str, Any]) -> nodes.container:
+def card(builder: Builder, fromdocname: str, record: EntryRecord) -> nodes.container:
     """One card: name, kind and year badges, summary, tags; the whole card links to the page."""
-    data = record["data"]
-    title = paragraph(nodes.Text(data["name"]), classes=["sd-card-title", "sd-font-weight-bold",
-                                                         "kb-card-title"])
-    if data.get("name_zh"):
-        title += nodes.inline("", f" {data['name_zh']}", classes=["kb-name-zh"])
-    meta = [badge(record["kind"], KIND_COLOURS.get(record["kind"], "secondary"))]
-    if data.get("year"):
-        meta.append(badge(shown_as_derived(data["year"], data.get("derived", {}).get("year")),
-                          "secondary", outline=True))
-    if data.get("status"):
-        meta.append(badge(data["status"], "info", outline=True))
+    entry = record.entry
+    if entry is None:
+        raise ValueError(f"{record.id} did not build: it has no card")
+    title = paragraph(nodes.Text(entry.name), classes=["sd-card-title", "sd-font-weight-bold",
+                                                       "kb-card-title"])
+    meta = [kind_badge(record.kind)]
+    if isinstance(entry, Project):
+        chinese, translated = name_zh({"name_zh": entry.name_zh, "derived": entry.derived})
+        if chinese:
+            title += nodes.Text(" ")
+            title += zh(chinese, translated=translated)
+        if entry.year:
+            meta.append(badge(shown_as_derived(entry.year, entry.derived.get("year")),
+                              "secondary", outline=True))
+        if entry.status:
+            meta.append(badge(entry.status, "info", outline=True))
     body = create_component("card-body", ["sd-card-body"], children=[
         title,
         paragraph(*meta, classes=["kb-card-meta"]),
-        paragraph(nodes.Text(data["summary"]), classes=["sd-card-text", "kb-card-summary"]),
+        paragraph(nodes.Text(entry.summary), classes=["sd-card-text", "kb-card-summary"]),
     ])
-    tags = data.get("tags", [])[:CARD_TAGS]
+    tags = entry.tags[:CARD_TAGS]
     if tags:
         body += paragraph(*(badge(t, "secondary", outline=True, extra=("kb-tag",)) for t in tags),
                           classes=["kb-card-tags"])
@@ -66,12 +74,12 @@ def card(builder: Builder, fromdocname: str, record: dict[str, Any]) -> nodes.co
     if uri is not None:
         link = nodes.reference("", "", refuri=uri, internal=True,
                                classes=["sd-stretched-link", "sd-hide-link-text"])
-        link += nodes.inline("", data["name"])
+        link += nodes.inline("", entry.name)
         node += PassthroughTextElement("", "", link)
     return node
 
 
-def grid(builder: Builder, fromdocname: str, records: list[dict[str, Any]],
+def grid(builder: Builder, fromdocname: str, records: list[EntryRecord],
          columns: list[int]) -> nodes.Element:
     """A responsive sphinx-design grid of cards, or a note when nothing matches."""
     if not records:

@@ -14,7 +14,7 @@ from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
 from labkb.core.config import conf_py_values
-from labkb.core.coverage import Coverage, Record, coverage
+from labkb.core.coverage import Coverage, coverage
 from labkb.core.schema import KINDS
 from labkb.sphinxext.badges import paragraph
 from labkb.sphinxext.blocks import bullets, table
@@ -42,9 +42,8 @@ class CurationDirective(SphinxDirective):
 def build_coverage(app: Sphinx) -> Coverage:
     """The coverage of the build's records (the same computation as the command line's)."""
     domain = kb_domain(app.env)
-    records = [Record(r["id"], r["kind"], r["data"]) for r in domain.entries()]
-    missing = [m for r in domain.data["docs"].values() for m in map(tuple, r.get("missing", []))]
-    return coverage(records, build_context(app.env).areas or (), missing,
+    missing = [m for r in domain.data["docs"].values() for m in r.missing]
+    return coverage(domain.entries(), build_context(app.env).areas or (), missing,
                     app.config.kb_min_sourced)
 
 

@@ -19,6 +19,9 @@ from sphinx.roles import XRefRole
 from sphinx.util import logging
 from sphinx.util.nodes import make_refnode
 
+from labkb.core.kb import KnowledgeBase
+from labkb.core.records import EntryRecord
+
 logger = logging.getLogger(__name__)
 
 KIND_TITLES = {"project": "Project", "model": "Model", "source": "Source"}
@@ -59,7 +62,7 @@ class KBDomain(Domain):
         "entry": "unknown entry id %(target)r",
     }
     initial_data: ClassVar[dict[str, Any]] = {
-        "docs": {},  # docname -> entry record (id, kind, data, path, anchor) for YAML documents
+        "docs": {},  # docname -> EntryRecord of the YAML document
         "ids": {},  # id -> docname, rebuilt by index_entries()
         "aggregates": {},  # docname -> list of selectors shown on that page (grids, cards)
         "refs": {},  # docname -> sorted list of entry ids referenced from that page
@@ -81,7 +84,7 @@ class KBDomain(Domain):
     data_version = 5
 
     # -- recording, at read time -------------------------------------------------------------
-    def note_entry(self, docname: str, record: dict[str, Any]) -> None:
+    def note_entry(self, docname: str, record: EntryRecord) -> None:
         self.data["docs"][docname] = record
 
     def note_aggregate(self, docname: str, selector: dict[str, Any]) -> None:
@@ -105,33 +108,37 @@ class KBDomain(Domain):
                     self.data[key][docname] = value
 
     # -- lookups ---------------------------------------------------------------------------------
-    def entries(self) -> Iterator[dict[str, Any]]:
+    def record(self, docname: str) -> EntryRecord | None:
+        """The record of an entry document (built or not), or None for other documents."""
+        record: EntryRecord | None = self.data["docs"].get(docname)
+        return record
+
+    def entries(self) -> Iterator[EntryRecord]:
         """Every entry that built, once per id."""
         docs = self.data["docs"]
         for docname in self.data["ids"].values():
             record = docs.get(docname)
-            if record and record.get("data") is not None:
+            if record is not None and record.entry is not None:
                 yield record
 
-    def entry(self, entry_id: str) -> dict[str, Any] | None:
+    def entry(self, entry_id: str) -> EntryRecord | None:
         docname = self.data["ids"].get(entry_id)
         record = self.data["docs"].get(docname) if docname else None
-        return record if record and record.get("data") is not None else None
+        return record if record is not None and record.entry is not None else None
 
     def get_objects(self) -> Iterator[tuple[str, str, str, str, str, int]]:
         for record in self.entries():
-            yield (record["id"], record["data"]["name"], record["kind"], record["docname"],
-                   record["anchor"], 1)
+            yield (record.id, record.name, record.kind, record.docname, record.anchor, 1)
 
     def resolve_xref(self, env: BuildEnvironment, fromdocname: str, builder: Builder, typ: str,
                      target: str, node: pending_xref, contnode: Element) -> nodes.reference | None:
         record = self.entry(target)
-        if record is None or (typ in KIND_TITLES and record["kind"] != typ):
+        if record is None or record.entry is None or (typ in KIND_TITLES and record.kind != typ):
             return None
         if not node.get("refexplicit"):
-            contnode = nodes.inline("", record["data"]["name"], classes=["kb-ref"])
-        return make_refnode(builder, fromdocname, record["docname"], record["anchor"], contnode,
-                            record["data"]["summary"])
+            contnode = nodes.inline("", record.name, classes=["kb-ref"])
+        return make_refnode(builder, fromdocname, record.docname, record.anchor, contnode,
+                            record.entry.summary)
 
     def resolve_any_xref(self, env: BuildEnvironment, fromdocname: str, builder: Builder,
                          target: str, node: pending_xref, contnode: Element
@@ -139,8 +146,8 @@ class KBDomain(Domain):
         record = self.entry(target)
         if record is None:
             return []
-        ref = self.resolve_xref(env, fromdocname, builder, record["kind"], target, node, contnode)
-        return [(f"kb:{record['kind']}", ref)] if ref is not None else []
+        ref = self.resolve_xref(env, fromdocname, builder, record.kind, target, node, contnode)
+        return [(f"kb:{record.kind}", ref)] if ref is not None else []
 
 
 def index_entries(app: Any, env: BuildEnvironment) -> None:
@@ -149,16 +156,25 @@ def index_entries(app: Any, env: BuildEnvironment) -> None:
     ids: dict[str, str] = {}
     for docname in sorted(domain.data["docs"]):
         record = domain.data["docs"][docname]
-        if record.get("data") is None:
+        if record.entry is None:
             continue
-        first = ids.get(record["id"])
+        first = ids.get(record.id)
         if first is not None:
             logger.warning("duplicate entry id %r (first defined in %s); this file is skipped",
-                           record["id"], domain.data["docs"][first]["path"],
-                           location=f"{record['path']}:1", type="kb", subtype="duplicate")
+                           record.id, domain.data["docs"][first].path,
+                           location=f"{record.path}:1", type="kb", subtype="duplicate")
             continue
-        ids[record["id"]] = docname
+        ids[record.id] = docname
     domain.data["ids"] = ids
+
+
+def knowledge_base(env: BuildEnvironment) -> KnowledgeBase:
+    """The build's knowledge base: its entries (one per id), papers, areas and people."""
+    domain = kb_domain(env)
+    context = domain.data.get("context")
+    return KnowledgeBase(domain.entries(), domain.data.get("bibindex") or {},
+                         context.areas or () if context else (),
+                         context.people or () if context else ())
 
 
 def kb_domain(env: BuildEnvironment) -> KBDomain:

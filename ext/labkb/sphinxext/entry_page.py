@@ -7,16 +7,18 @@ by the writer) and only ``description`` is parsed, as MyST, then cleaned by
 
 from __future__ import annotations
 
-from typing import Any
-
 from docutils import nodes
 from docutils.parsers.rst import roles
 from sphinx import addnodes
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
-from labkb.core.provenance import shown_as_derived
-from labkb.sphinxext.badges import KIND_COLOURS, badge, button, paragraph
+from labkb.core.glossary_zh import entry_keywords
+from labkb.core.names_zh import name_zh
+from labkb.core.provenance import SourceDoc, shown_as_derived
+from labkb.core.records import Entry, EntryRecord
+from labkb.core.schema import Model, Project
+from labkb.sphinxext.badges import badge, button, kind_badge, paragraph, zh
 from labkb.sphinxext.blocks import bullets, field_list, section
 from labkb.sphinxext.domain import kb_domain
 from labkb.sphinxext.model_card import model_card
@@ -39,8 +41,7 @@ class EntryPageDirective(SphinxDirective):
     has_content = False
 
     def run(self) -> list[nodes.Node]:
-        domain = kb_domain(self.env)
-        record = domain.data["docs"].get(self.env.docname)
+        record = kb_domain(self.env).record(self.env.docname)
         if record is None:
             return []
         if self.env.temp_data.get("kb_entry_page"):  # used in a description: it would recurse
@@ -53,52 +54,67 @@ class EntryPageDirective(SphinxDirective):
         finally:
             del self.env.temp_data["kb_entry_page"]
 
-    def page(self, record: dict[str, Any]) -> list[nodes.Node]:
-        entry_id, kind, data = record["id"], record["kind"], record["data"]
-        if data is None:
-            sec = section(entry_id, record["anchor"])
+    def page(self, record: EntryRecord) -> list[nodes.Node]:
+        entry = record.entry
+        if entry is None:
+            sec = section(record.id, record.anchor)
             sec += nodes.paragraph("", "This entry could not be built: see the build warnings.",
                                    classes=["kb-broken"])
             return [sec]
         self.record = record
-        page = section(data["name"], record["anchor"])
-        page["classes"] += ["kb-entry", f"kb-kind-{kind}"]
+        page = section(entry.name, record.anchor)
+        page["classes"] += ["kb-entry", f"kb-kind-{record.kind}"]
         # the label is the anchor, unique per entry: display names repeat ("OFA" the project and
         # the model) or are Sphinx's own labels ("Search"), a "duplicate label" warning each
-        page["names"] = [record["anchor"]]
+        page["names"] = [record.anchor]
         self.state.document.note_explicit_target(page)
-        page += paragraph(nodes.Text(data["summary"]), classes=["lead", "kb-summary"])
-        page += self.meta_badges(record)
-        buttons = self.link_buttons(data)
-        if buttons is not None:
-            page += buttons
-        if data.get("image"):
-            uri = data["image"] if "://" in data["image"] else "/" + data["image"]
-            image = nodes.image(uri=uri, alt=data["name"], classes=["kb-image"])
-            image.source, image.line = record["path"], self.line("image")  # "not readable" here
-            page += image
-        if data.get("description"):
-            page.extend(self.description(data["description"]))
-        page += self.facts(data)
-        if kind == "model":
-            page.extend(model_card(data))
-        if data.get("papers"):
-            sec = section("Papers", "papers")
-            sec += bullets([paragraph(*self.cite(key, i)) for i, key in
-                             enumerate(data["papers"])])
-            page += sec
-        if data.get("related"):
-            sec = section("Related", "related")
-            sec += bullets([paragraph(self.entry_ref(r)) for r in data["related"]])
-            page += sec
-        if kind == "source":
-            page += self.based_on(entry_id)
-        if data.get("sources"):
-            page += sources_section(data["sources"], self.env.docname)
-        derived = derived_section(data)
+        page += paragraph(nodes.Text(entry.summary), classes=["lead", "kb-summary"])
+        page += self.meta_badges(record.kind, entry)
+        if isinstance(entry, Project):
+            page.extend(self.research_head(entry))
+        elif entry.description:
+            page.extend(self.description(entry.description))
+        page += self.facts(entry)
+        if isinstance(entry, Model):
+            page.extend(model_card(entry))
+        if isinstance(entry, Project):
+            page.extend(self.research_links(entry))
+        if isinstance(entry, SourceDoc):
+            page += self.based_on(record.id)
+        elif entry.sources:
+            page += sources_section(entry.sources, self.env.docname)
+        derived = derived_section(entry)
         if derived is not None:
             page += derived
         return [page]
+
+    def research_head(self, entry: Project) -> list[nodes.Node]:
+        """Link buttons, image and description of a project or model."""
+        out: list[nodes.Node] = []
+        buttons = self.link_buttons(entry)
+        if buttons is not None:
+            out.append(buttons)
+        if entry.image:
+            uri = entry.image if "://" in entry.image else "/" + entry.image
+            image = nodes.image(uri=uri, alt=entry.name, classes=["kb-image"])
+            image.source, image.line = self.record.path, self.line("image")  # "not readable" here
+            out.append(image)
+        if entry.description:
+            out.extend(self.description(entry.description))
+        return out
+
+    def research_links(self, entry: Project) -> list[nodes.Node]:
+        """The papers and related entries of a project or model."""
+        out: list[nodes.Node] = []
+        if entry.papers:
+            sec = section("Papers", "papers")
+            sec += bullets([paragraph(*self.cite(key, i)) for i, key in enumerate(entry.papers)])
+            out.append(sec)
+        if entry.related:
+            sec = section("Related", "related")
+            sec += bullets([paragraph(self.entry_ref(r)) for r in entry.related])
+            out.append(sec)
+        return out
 
     def based_on(self, source_id: str) -> nodes.section:
         """What is based on this source (filled at write time; re-written when it changes)."""
@@ -110,7 +126,7 @@ class EntryPageDirective(SphinxDirective):
 
     # -- pieces ----------------------------------------------------------------------------------
     def line(self, field: str) -> int:
-        return int(self.record.get("lines", {}).get(field, 1))
+        return self.record.line(field)
 
     def entry_ref(self, target: str) -> addnodes.pending_xref:
         kb_domain(self.env).note_reference(self.env.docname, target)
@@ -124,25 +140,23 @@ class EntryPageDirective(SphinxDirective):
                                      refdomain="std", reftype="doc", reftarget="/" + docname,
                                      refexplicit=False, refwarn=True, refdoc=self.env.docname)
 
-    def meta_badges(self, record: dict[str, Any]) -> nodes.paragraph:
-        data = record["data"]
-        items: list[nodes.Node] = [badge(record["kind"], KIND_COLOURS.get(record["kind"],
-                                                                         "secondary"))]
-        derived = data.get("derived", {})
+    @staticmethod
+    def meta_badges(kind: str, entry: Entry) -> nodes.paragraph:
+        items: list[nodes.Node] = [kind_badge(kind)]
         for field, colour in (("status", "info"), ("year", "secondary"), ("venue", "dark")):
-            if data.get(field):
-                items.append(badge(shown_as_derived(data[field], derived.get(field)), colour,
+            value = getattr(entry, field, None)
+            if value:
+                items.append(badge(shown_as_derived(value, entry.derived.get(field)), colour,
                                    outline=True))
-        items += [badge(t, "secondary", outline=True, extra=("kb-tag",))
-                  for t in data.get("tags", [])]
+        items += [badge(t, "secondary", outline=True, extra=("kb-tag",)) for t in entry.tags]
         return paragraph(*items, classes=["kb-badges"])
 
-    def link_buttons(self, data: dict[str, Any]) -> nodes.paragraph | None:
-        items: list[nodes.Node] = [button(LINK_LABELS[k], url)
-                                   for k, url in data.get("links", {}).items()]
-        repo = data.get("github")
+    def link_buttons(self, entry: Project) -> nodes.paragraph | None:
+        links = entry.links.model_dump(exclude_none=True) if entry.links else {}
+        items: list[nodes.Node] = [button(LINK_LABELS[k], url) for k, url in links.items()]
+        repo = entry.github
         if repo:
-            label = shown_as_derived(f"GitHub: {repo}", data.get("derived", {}).get("github"))
+            label = shown_as_derived(f"GitHub: {repo}", entry.derived.get("github"))
             items.append(button(label, f"https://github.com/{repo}", "secondary"))
             if self.config.kb_star_badges:
                 items.append(nodes.image(uri=f"https://img.shields.io/github/stars/{repo}"
@@ -160,24 +174,31 @@ class EntryPageDirective(SphinxDirective):
             settings.file_insertion_enabled = saved
         holder = nodes.container("", *parsed, classes=["kb-description"])
         sanitize(holder, self.state.document, self.env,
-                 f"{self.record['path']}:{self.line('description')}")
+                 f"{self.record.path}:{self.line('description')}")
         return [holder]
 
-    def facts(self, data: dict[str, Any]) -> nodes.field_list:
-        rows: list[tuple[str, list[nodes.Node]]] = (source_facts(data) if self.record["kind"] ==
-                                                    "source" else [])
-        if data.get("name_zh"):
-            rows.append(("Chinese name", [nodes.Text(data["name_zh"])]))
-        if data.get("organization"):
-            rows.append(("Organization", [nodes.Text(data["organization"])]))
-        if data.get("areas"):
+    def facts(self, entry: Entry) -> nodes.field_list:
+        if isinstance(entry, SourceDoc):
+            return field_list(source_facts(entry))
+        rows: list[tuple[str, list[nodes.Node]]] = []
+        data = entry.model_dump(exclude_none=True)
+        chinese, translated = name_zh(data)
+        if chinese:
+            rows.append(("Chinese name", [zh(chinese, translated=translated)]))
+        keywords = entry_keywords(data)
+        if keywords:
+            rows.append(("Chinese search terms (translated by this knowledge base)",
+                         self.joined([zh(k, translated=False) for k in keywords])))
+        if entry.organization:
+            rows.append(("Organization", [nodes.Text(entry.organization)]))
+        if entry.areas:
             rows.append(("Research areas", self.joined(
-                [self.doc_ref(f"{self.config.kb_area_dir}/{a}") for a in data["areas"]])))
-        if data.get("people"):
+                [self.doc_ref(f"{self.config.kb_area_dir}/{a}") for a in entry.areas])))
+        if entry.people:
             rows.append(("People", self.joined(
-                [self.doc_ref(f"{self.config.kb_people_dir}/{p}") for p in data["people"]])))
-        if data.get("release_date"):
-            rows.append(("Release date", [nodes.Text(data["release_date"])]))
+                [self.doc_ref(f"{self.config.kb_people_dir}/{p}") for p in entry.people])))
+        if entry.release_date:
+            rows.append(("Release date", [nodes.Text(entry.release_date.isoformat())]))
         return field_list(rows)
 
     @staticmethod

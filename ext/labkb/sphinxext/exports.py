@@ -10,6 +10,8 @@ from typing import Any
 from sphinx.application import Sphinx
 
 from labkb.core import bibdata
+from labkb.core.provenance import SourceDoc
+from labkb.core.schema import Project
 from labkb.outputs.knowledge import (
     EXPORT,
     EXPORT_SCHEMA,
@@ -24,7 +26,7 @@ from labkb.outputs.knowledge import (
     source_json_ld,
     write_if_changed,
 )
-from labkb.sphinxext.domain import cite_domain, kb_domain
+from labkb.sphinxext.domain import cite_domain, kb_domain, knowledge_base
 from labkb.sphinxext.state import build_state
 
 
@@ -54,13 +56,8 @@ def write_exports(app: Sphinx, exception: Exception | None) -> None:
     if not (state.wrote or kb_domain(app.env).data.get("changed", True)) \
             and (out / EXPORT).exists():
         return  # nothing read or written, no .bib change: the files of last time are right
-    records = sorted(kb_domain(app.env).entries(), key=lambda r: r["id"])
-    entries = [{"id": r["id"], "kind": r["kind"], "url": _url(app, r["docname"]), **r["data"]}
-               for r in records if r["kind"] != "source"]
-    sources = [{"id": r["id"], "url_on_site": _url(app, r["docname"]), **r["data"]}
-               for r in records if r["kind"] == "source"]
-    write_if_changed(out / EXPORT, json.dumps(knowledge(entries, publications(app), sources),
-                                              **JSON_DUMP) + "\n")
+    export = knowledge(knowledge_base(app.env), lambda doc: _url(app, doc), publications(app))
+    write_if_changed(out / EXPORT, json.dumps(export, **JSON_DUMP) + "\n")
     write_if_changed(out / EXPORT_SCHEMA, json.dumps(knowledge_schema(), **JSON_DUMP) + "\n")
     if app.config.html_baseurl:
         write_if_changed(out / "sitemap.xml",
@@ -76,16 +73,15 @@ def add_json_ld(app: Sphinx, pagename: str, templatename: str, context: dict[str
                 doctree: Any) -> None:
     """``html-page-context``: schema.org data for entry pages and person pages."""
     domain = kb_domain(app.env)
-    record = domain.data["docs"].get(pagename)
+    record = domain.record(pagename)
+    entry = record.entry if record is not None else None
     data: dict[str, Any] | None = None
-    if record and record.get("data") and record["kind"] == "source":
-        data = {"@context": "https://schema.org",
-                **source_json_ld(record["data"], _url(app, pagename))}
-    elif record and record.get("data"):
-        entry = record["data"]
-        cites = [_article(app, k) for k in entry.get("papers", [])]
-        based_on = [source_json_ld(s["data"], _url(app, s["docname"])) for ref in
-                    entry.get("sources", []) if (s := domain.entry(ref["id"])) is not None]
+    if isinstance(entry, SourceDoc):
+        data = {"@context": "https://schema.org", **source_json_ld(entry, _url(app, pagename))}
+    elif isinstance(entry, Project):
+        cites = [_article(app, k) for k in entry.papers]
+        based_on = [source_json_ld(s.entry, _url(app, s.docname)) for ref in entry.sources
+                    if (s := domain.entry(ref.id)) is not None and isinstance(s.entry, SourceDoc)]
         data = entry_json_ld(entry, _url(app, pagename),
                              [c for c in cites if c] if cites else None, based_on)
     elif pagename.startswith(app.config.kb_people_dir + "/") and not pagename.endswith("/index"):

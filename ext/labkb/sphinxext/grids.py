@@ -14,9 +14,9 @@ from sphinx.application import Sphinx
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
-from labkb.core.select import SORT_KEYS, select
+from labkb.core.select import SORT_KEYS
 from labkb.sphinxext.cards import grid
-from labkb.sphinxext.domain import kb_domain
+from labkb.sphinxext.domain import kb_domain, knowledge_base
 from labkb.sphinxext.nodes import kb_grid
 
 logger = logging.getLogger(__name__)
@@ -101,19 +101,22 @@ class CardDirective(_GridBase):
 
 def fill_grids(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     """``doctree-resolved``: replace each placeholder by the cards it selects."""
-    domain = kb_domain(app.env)
-    for node in list(doctree.findall(kb_grid)):
+    placeholders = list(doctree.findall(kb_grid))
+    if not placeholders:
+        return
+    kb = knowledge_base(app.env)
+    for node in placeholders:
         selector = node["selector"]
-        records = select(selector, domain.entries())
+        records = kb.select(selector)
         if selector.get("single") and not records:
             entry_id = selector["where"]["id"][0]
             logger.warning("kb-card: unknown entry id %r", entry_id, location=node, type="kb",
                            subtype="ref")
             node.replace_self([])
             continue
-        found = {r["id"] for r in records}
+        found = {r.id for r in records}
         for entry_id in selector["where"].get("id", []) if not selector.get("single") else []:
-            if entry_id not in found and domain.entry(entry_id) is None:
+            if entry_id not in found and entry_id not in kb:
                 logger.warning("kb-grid: unknown entry id %r", entry_id, location=node,
                                type="kb", subtype="ref")
         node.replace_self(grid(app.builder, docname, records, selector["columns"]))

@@ -7,15 +7,15 @@ entry by id (roles, ``related``) are re-written too, since they show its name.
 
 from __future__ import annotations
 
-from typing import Any
-
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 
+from labkb.core.pubselect import pub_matches
+from labkb.core.records import EntryRecord
 from labkb.core.select import matches
+from labkb.sphinxext.bibindex import update_bibindex
 from labkb.sphinxext.context import build_context
 from labkb.sphinxext.domain import cite_domain, kb_domain
-from labkb.sphinxext.publications import pub_matches, update_bibindex
 from labkb.sphinxext.sources import source_pages_to_rewrite
 
 
@@ -54,13 +54,13 @@ def pages_to_rewrite(app: Sphinx, env: BuildEnvironment) -> list[str]:
     """``env-get-updated``: pages showing or naming an entry or a .bib record that changed."""
     domain = kb_domain(env)
     reread: set[str] = domain.data.get("reread", set())
-    old: dict[str, dict[str, Any]] = domain.data.get("old", {})
-    docs = domain.data["docs"]
+    old: dict[str, EntryRecord] = domain.data.get("old", {})
+    docs: dict[str, EntryRecord] = domain.data["docs"]
     touched = [*old.values(), *(docs[d] for d in reread if d in docs)]
-    touched = [r for r in touched if r.get("data") is not None]
+    touched = [r for r in touched if r.entry is not None]
     out: set[str] = set()
     # entries: grids and cards selecting them, pages linking to them
-    ids = {r["id"] for r in touched}
+    ids = {r.id for r in touched}
     out |= {doc for doc, refs in domain.data["refs"].items() if ids & set(refs)}
     for doc, selectors in domain.data["aggregates"].items():
         if any(matches(sel, rec) for sel in selectors for rec in touched):
@@ -76,8 +76,7 @@ def pages_to_rewrite(app: Sphinx, env: BuildEnvironment) -> list[str]:
                    for summary in (index.get(key), old_index.get(key))):
                 out.add(doc)
         # entry pages citing a changed record show its label
-        out |= {r["docname"] for r in domain.entries()
-                if {k.casefold() for k in r["data"].get("papers", [])} & changed_keys}
+        out |= {r.docname for r in domain.entries() if _papers(r) & changed_keys}
         # sphinxcontrib-bibtex fills bibliographies at write time but never asks for a rewrite
         # when citations change (its references page goes stale): ask for it here
         if keys:
@@ -90,15 +89,24 @@ def pages_to_rewrite(app: Sphinx, env: BuildEnvironment) -> list[str]:
     return sorted((out - reread) & env.found_docs)
 
 
-def _backlinks_changed(old: dict[str, dict[str, Any]], docs: dict[str, dict[str, Any]],
+def _papers(record: EntryRecord | None) -> set[str]:
+    """The case-folded .bib keys an entry cites (none for a source record or a broken file)."""
+    if record is None or not record.is_research:
+        return set()
+    return {k.casefold() for k in record.research.papers}
+
+
+def _name(record: EntryRecord | None) -> str | None:
+    return record.entry.name if record is not None and record.entry is not None else None
+
+
+def _backlinks_changed(old: dict[str, EntryRecord], docs: dict[str, EntryRecord],
                        reread: set[str]) -> set[str]:
     """Bib keys whose "used by" links change: papers added or removed, or all the papers of an
     entry that was added, removed or renamed."""
     keys: set[str] = set()
     for docname in set(old) | (reread & set(docs)):
-        before = (old.get(docname) or {}).get("data") or {}
-        after = (docs.get(docname) or {}).get("data") or {}
-        was = {k.casefold() for k in before.get("papers", [])}
-        now = {k.casefold() for k in after.get("papers", [])}
-        keys |= (was | now) if before.get("name") != after.get("name") else was ^ now
+        before, after = old.get(docname), docs.get(docname)
+        was, now = _papers(before), _papers(after)
+        keys |= (was | now) if _name(before) != _name(after) else was ^ now
     return keys

@@ -6,10 +6,10 @@ entry says nothing for it."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 from docutils import nodes
 
+from labkb.core.schema import Item, Model
 from labkb.sphinxext.badges import paragraph
 from labkb.sphinxext.blocks import bullets, field_list, named_items, section, table, text_list
 
@@ -30,91 +30,93 @@ METADATA_FIELDS = [
 EVALUATION_HEADER = ["Model", "Task", "Dataset", "Metric", "Value", "Source"]
 
 
-def details(data: dict[str, Any]) -> nodes.section | None:
+def details(model: Model) -> nodes.section | None:
     """Modalities, parameters, variants and architecture."""
     sec = section("Model details", "model-details")
     rows = []
-    if data.get("modalities"):
-        rows.append(("Modalities", text_list(data["modalities"])))
-    if data.get("parameters"):
-        rows.append(("Parameters", [nodes.Text(data["parameters"])]))
+    if model.modalities:
+        rows.append(("Modalities", text_list(model.modalities)))
+    if model.parameters:
+        rows.append(("Parameters", [nodes.Text(model.parameters)]))
     if rows:
         sec += field_list(rows)
-    if data.get("variants"):
+    if model.variants:
         sec += table(["Variant", "Parameters", "Link"], [
-            [nodes.Text(v["name"]), nodes.Text(v.get("parameters", "")),
-             nodes.reference("", "link", refuri=v["link"]) if v.get("link") else
-             nodes.Text("")] for v in data["variants"]], ["kb-variants"])
-    if data.get("architecture"):
+            [nodes.Text(v.name), nodes.Text(v.parameters or ""),
+             nodes.reference("", "link", refuri=v.link) if v.link else nodes.Text("")]
+            for v in model.variants], ["kb-variants"])
+    if model.architecture:
         arch = section("Architecture", "architecture")
-        arch += named_items(data["architecture"])
+        arch += named_items(model.architecture)
         sec += arch
     return sec if len(sec) > 1 else None
 
 
-def training(data: dict[str, Any]) -> nodes.section | None:
+def training(model: Model) -> nodes.section | None:
     """The training stages in order, and the training data."""
-    if not (data.get("training_procedure") or data.get("training_data")):
+    if not (model.training_procedure or model.training_data):
         return None
     sec = section("Training", "training")
-    if data.get("training_procedure"):
-        sec += named_items(data["training_procedure"], enumerated=True)
-    if data.get("training_data"):
-        sec += paragraph(nodes.strong("", "Training data: "), nodes.Text(data["training_data"]))
+    if model.training_procedure:
+        sec += named_items(model.training_procedure, enumerated=True)
+    if model.training_data:
+        sec += paragraph(nodes.strong("", "Training data: "), nodes.Text(model.training_data))
     return sec
 
 
-def uses(data: dict[str, Any]) -> nodes.section | None:
+def uses(model: Model) -> nodes.section | None:
     """Intended and out-of-scope uses."""
-    if not (data.get("intended_uses") or data.get("out_of_scope_uses")):
+    if not (model.intended_uses or model.out_of_scope_uses):
         return None
     sec = section("Uses", "uses")
-    for field, title in (("intended_uses", "Intended uses"),
-                         ("out_of_scope_uses", "Out-of-scope uses")):
-        if data.get(field):
+    for values, title in ((model.intended_uses, "Intended uses"),
+                          (model.out_of_scope_uses, "Out-of-scope uses")):
+        if values:
             sec += paragraph(nodes.strong("", title))
-            sec += bullets([nodes.Text(u) for u in data[field]])
+            sec += bullets([nodes.Text(u) for u in values])
     return sec
 
 
-def item_section(field: str) -> Callable[[dict[str, Any]], nodes.section | None]:
+def item_section(field: str) -> Callable[[Model], nodes.section | None]:
     """The renderer of a section made of named items (see :data:`ITEM_SECTIONS`)."""
     title, ident = ITEM_SECTIONS[field]
 
-    def render(data: dict[str, Any]) -> nodes.section | None:
-        if not data.get(field):
+    def render(model: Model) -> nodes.section | None:
+        items: list[Item] = getattr(model, field)
+        if not items:
             return None
         sec = section(title, ident)
-        sec += named_items(data[field])
+        sec += named_items(items)
         return sec
 
     return render
 
 
-def evaluation(data: dict[str, Any]) -> nodes.section | None:
+def evaluation(model: Model) -> nodes.section | None:
     """Every number with its task, dataset, metric and source."""
-    if not data.get("model-index"):
+    if not model.model_index:
         return None
     rows: list[list[nodes.Node]] = []
-    for model in data["model-index"]:
-        for result in model["results"]:
-            source = result["source"]
-            src: nodes.Node = (nodes.reference("", source["name"], refuri=source["url"])
-                               if source.get("url") else nodes.Text(source["name"]))
-            dataset = result["dataset"].get("name") or result["dataset"]["type"]
-            task = result["task"].get("name") or result["task"]["type"]
-            for metric in result["metrics"]:
-                rows.append([nodes.Text(model["name"]), nodes.Text(task), nodes.Text(dataset),
-                             nodes.Text(metric.get("name") or metric["type"]),
-                             nodes.Text(str(metric["value"])), src.deepcopy()])
+    for index in model.model_index:
+        for result in index.results:
+            source = result.source
+            src: nodes.Node = (nodes.reference("", source.name, refuri=source.url)
+                               if source.url else nodes.Text(source.name))
+            dataset = result.dataset.name or result.dataset.type
+            task = result.task.name or result.task.type
+            for metric in result.metrics:
+                rows.append([nodes.Text(index.name), nodes.Text(task), nodes.Text(dataset),
+                             nodes.Text(metric.name or metric.type),
+                             nodes.Text(str(metric.value)), src.deepcopy()])
     sec = section("Evaluation results", "evaluation")
     sec += table(EVALUATION_HEADER, rows, ["kb-evaluation"])
     return sec
 
 
-def metadata(data: dict[str, Any]) -> nodes.section | None:
+def metadata(model: Model) -> nodes.section | None:
     """The card's front-matter values (license, languages, task, ...)."""
-    meta = [(title, text_list(data[f])) for f, title in METADATA_FIELDS if data.get(f)]
+    meta = [(title, text_list(value)) for f, title in METADATA_FIELDS
+            if (value := getattr(model, f))]
     if not meta:
         return None
     sec = section("Model card metadata", "model-card-metadata")
@@ -123,13 +125,13 @@ def metadata(data: dict[str, Any]) -> nodes.section | None:
 
 
 #: The sections, in page order.
-SECTIONS: list[Callable[[dict[str, Any]], nodes.section | None]] = [
+SECTIONS: list[Callable[[Model], nodes.section | None]] = [
     details, training, uses, item_section("capabilities"), item_section("applications"),
     evaluation, item_section("limitations"), item_section("significance"), item_section("outlook"),
     metadata,
 ]
 
 
-def model_card(data: dict[str, Any]) -> list[nodes.Node]:
+def model_card(model: Model) -> list[nodes.Node]:
     """Every model-card section the entry has something for."""
-    return [sec for render in SECTIONS if (sec := render(data)) is not None]
+    return [sec for render in SECTIONS if (sec := render(model)) is not None]

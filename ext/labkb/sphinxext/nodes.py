@@ -7,6 +7,8 @@ from typing import Any
 from docutils import nodes
 from sphinx.writers.html5 import HTML5Translator
 
+from labkb.core.names_zh import TRANSLATED_MARK, TRANSLATED_TEXT
+
 
 class kb_grid(nodes.General, nodes.Element):  # noqa: N801 (docutils naming)
     """Placeholder for a grid of entries; ``node["selector"]`` says which."""
@@ -42,6 +44,23 @@ class kb_summary(nodes.General, nodes.TextElement):  # noqa: N801
 
 class kb_copy(nodes.General, nodes.Element):  # noqa: N801
     """A button copying the text of the element whose id is ``node["target"]``."""
+
+
+class kb_zh(nodes.Inline, nodes.TextElement):  # noqa: N801
+    """A Chinese name (``lang="zh-Hans"``); ``node["translated"]`` marks it as this knowledge
+    base's translation (a visible mark, its explanation for screen readers and as a tooltip)."""
+
+
+def visit_zh_html(self: HTML5Translator, node: kb_zh) -> None:
+    self.body.append(self.starttag(node, "span", "", CLASS="kb-zh", lang="zh-Hans"))
+
+
+def depart_zh_html(self: HTML5Translator, node: kb_zh) -> None:
+    if node.get("translated"):
+        self.body.append(f'<sup class="kb-translated" title="{self.attval(TRANSLATED_TEXT)}" '
+                         f'aria-hidden="true">{TRANSLATED_MARK}</sup>'
+                         f'<span class="visually-hidden"> ({self.encode(TRANSLATED_TEXT)})</span>')
+    self.body.append("</span>")
 
 
 def visit_div_html(self: HTML5Translator, node: kb_div) -> None:
@@ -83,6 +102,7 @@ HTML_VISITORS: dict[type[nodes.Element], tuple[Any, Any]] = {
     kb_details: (visit_details_html, depart_details_html),
     kb_summary: (visit_summary_html, depart_summary_html),
     kb_copy: (visit_copy_html, None),
+    kb_zh: (visit_zh_html, depart_zh_html),
 }
 
 

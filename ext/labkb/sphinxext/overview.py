@@ -13,7 +13,6 @@ from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.util.docutils import SphinxDirective
 
-from labkb.core.schema import ENTRY_KINDS
 from labkb.outputs.charts import bar_svg, figure
 from labkb.sphinxext.context import build_context
 from labkb.sphinxext.domain import kb_domain
@@ -46,11 +45,11 @@ def fill_overview(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     areas = sorted(build_context(env).areas or ())
     titles = {a: env.titles[f"{area_dir}/{a}"].astext() if f"{area_dir}/{a}" in env.titles
               else a for a in areas}
-    entries = [r for r in domain.entries() if r["kind"] in ENTRY_KINDS]
+    entries = [r.research for r in domain.entries() if r.is_research]
     index = domain.data.get("bibindex", {})
-    per_area_entries = Counter(a for r in entries for a in r["data"].get("areas", []))
+    per_area_entries = Counter(a for e in entries for a in e.areas)
     per_area_papers = Counter(a for s in index.values() for a in s["areas"])
-    entry_years = Counter(r["data"]["year"] for r in entries if r["data"].get("year"))
+    entry_years = Counter(e.year for e in entries if e.year)
     paper_years = Counter(s["year"] for s in index.values() if s["year"])
     years = sorted(set(entry_years) | set(paper_years))
     span = list(range(years[0], years[-1] + 1)) if years else []

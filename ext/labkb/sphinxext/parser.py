@@ -19,6 +19,7 @@ from myst_parser.parsers.sphinx_ import MystParser
 
 from labkb.core.loader import load_yaml
 from labkb.core.problems import Problem, decode_problem, field_path
+from labkb.core.records import Entry, EntryRecord
 from labkb.core.schema import validate
 from labkb.sphinxext.context import build_context, entry_kind
 from labkb.sphinxext.domain import kb_domain
@@ -47,14 +48,12 @@ class EntryParser(MystParser):
         result = validate(loaded, path, entry_id, kind, context)
         for problem in result.problems:
             warn(problem)
-        kb_domain(env).note_entry(docname, {
-            "id": entry_id, "kind": kind, "docname": docname, "path": path,
-            "anchor": f"kb-{kind}-{entry_id}", "data": result.data,
-            "lines": {field_path(loc): line for loc, line in loaded.lines.items() if len(loc) <= 2},
-            # references to nothing, for the curation page (as "what", "file:line")
-            "missing": [(f"{p.field}: {p.message}", p.location) for p in result.problems
-                        if p.subtype in ("ref", "source")],
-        })
+        entry = result.entry if isinstance(result.entry, Entry) else None
+        kb_domain(env).note_entry(docname, EntryRecord(
+            entry_id, kind, docname, path, entry,
+            {field_path(loc): line for loc, line in loaded.lines.items() if len(loc) <= 2},
+            [(f"{p.field}: {p.message}", p.location) for p in result.problems
+             if p.subtype in ("ref", "source")]))
         # the site's MyST settings without substitutions: ``{{ ... }}`` is a Jinja2 expression with
         # the Sphinx environment in reach (code, not text), and a description is data
         config = env.myst_config

@@ -73,7 +73,8 @@ def teach_jieba(app: Any, doctree: Any, docname: str) -> None:
     jieba.setLogLevel(30)  # its "Building prefix dict" chatter is not a build message
     texts: list[str] = []
     for record in kb_domain(env).entries():
-        data = record["data"]
-        texts += [data["name"], data.get("name_zh", ""), *data.get("tags", [])]
+        entry = record.entry
+        if entry is not None:
+            texts += [entry.name, getattr(entry, "name_zh", None) or "", *entry.tags]
     for word in search_words(t for t in texts if t):
         jieba.add_word(word, freq=1000)

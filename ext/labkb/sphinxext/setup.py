@@ -39,7 +39,9 @@ from labkb.sphinxext.parser import FILETYPE, EntryParser, skip_undecodable
 from labkb.sphinxext.publications import PublicationsDirective, fill_publications
 from labkb.sphinxext.pybtex_plugins import preload_plugins
 from labkb.sphinxext.search import teach_jieba
+from labkb.sphinxext.search_index import build_index, choose_engine, page_context
 from labkb.sphinxext.sources import SourcesDirective, fill_source_pages
+from labkb.sphinxext.zh_names import show_page_zh
 
 STATIC = Path(__file__).parent.parent / "static"
 
@@ -59,6 +61,7 @@ def setup_extension(app: Sphinx) -> dict[str, Any]:
     app.add_static_dir(STATIC)
     app.add_css_file("labkb.css")
     app.add_js_file("labkb.js", loading_method="defer")
+    app.add_js_file("labkb-search.js", loading_method="defer")
     return {
         "version": __version__,
         "env_version": 5,
@@ -127,6 +130,10 @@ def _setup_builds(app: Sphinx) -> None:
     app.connect("env-before-read-docs", before_read)
     app.connect("env-get-updated", pages_to_rewrite)
     app.connect("doctree-resolved", teach_jieba)
+    app.connect("builder-inited", choose_engine)
+    app.connect("doctree-read", show_page_zh)
+    app.connect("html-page-context", page_context)
+    app.connect("build-finished", build_index, priority=900)
     app.connect("doctree-resolved", note_write)
     app.connect("html-page-context", add_json_ld)
     app.connect("build-finished", write_exports)

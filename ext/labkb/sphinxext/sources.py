@@ -8,6 +8,7 @@ source pages it names instead of re-reading them (see :mod:`labkb.sphinxext.incr
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from docutils import nodes
@@ -16,6 +17,8 @@ from sphinx.application import Sphinx
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
+from labkb.core.provenance import SourceDoc, SourceRef
+from labkb.core.records import Entry
 from labkb.sphinxext.badges import paragraph
 from labkb.sphinxext.blocks import bullets, section, text_list
 from labkb.sphinxext.domain import kb_domain
@@ -31,17 +34,17 @@ def source_ref(source_id: str, docname: str) -> addnodes.pending_xref:
                                  refdoc=docname)
 
 
-def _source_items(refs: list[dict[str, Any]], docname: str) -> nodes.bullet_list:
+def _source_items(refs: Sequence[SourceRef], docname: str) -> nodes.bullet_list:
     items: list[nodes.Node] = []
     for ref in refs:
-        parts: list[nodes.Node] = [source_ref(ref["id"], docname)]
-        if ref.get("locator"):
-            parts.append(nodes.Text(f" — {ref['locator']}"))
+        parts: list[nodes.Node] = [source_ref(ref.id, docname)]
+        if ref.locator:
+            parts.append(nodes.Text(f" — {ref.locator}"))
         items.append(paragraph(*parts))
     return bullets(items)
 
 
-def sources_section(refs: list[dict[str, Any]], docname: str) -> nodes.section:
+def sources_section(refs: Sequence[SourceRef], docname: str) -> nodes.section:
     """"Sources" of an entry page: each source linked, with where in it the facts are."""
     sec = section("Sources", "sources")
     sec["classes"].append("kb-sources")
@@ -49,7 +52,7 @@ def sources_section(refs: list[dict[str, Any]], docname: str) -> nodes.section:
     return sec
 
 
-def sources_block(refs: list[dict[str, Any]], docname: str) -> nodes.container:
+def sources_block(refs: Sequence[SourceRef], docname: str) -> nodes.container:
     """The same for a page's ``kb-sources`` (a rubric, so it fits anywhere in a page)."""
     box = nodes.container(classes=["kb-sources"])
     box += nodes.rubric("", "Sources")
@@ -57,15 +60,15 @@ def sources_block(refs: list[dict[str, Any]], docname: str) -> nodes.container:
     return box
 
 
-def derived_section(data: dict[str, Any]) -> nodes.section | None:
+def derived_section(entry: Entry) -> nodes.section | None:
     """"Derived values": what no source states, with how it was derived."""
-    derived = data.get("derived") or {}
-    if not derived:
+    if not entry.derived:
         return None
     items: list[nodes.Node] = []
-    for key, how in derived.items():
+    for key, how in entry.derived.items():
         head, _, rest = key.partition(".")
-        value = data[head][rest] if rest else data[head]
+        value = getattr(entry, head)
+        value = getattr(value, rest) if rest else value
         items.append(paragraph(nodes.strong("", key), nodes.Text(f" ({value}): {how}")))
     sec = section("Derived values", "derived-values")
     sec["classes"].append("kb-derived")
@@ -74,29 +77,27 @@ def derived_section(data: dict[str, Any]) -> nodes.section | None:
     return sec
 
 
-def source_facts(data: dict[str, Any]) -> list[tuple[str, list[nodes.Node]]]:
+def source_facts(source: SourceDoc) -> list[tuple[str, list[nodes.Node]]]:
     """What a source record says about itself (the facts of a source's page)."""
     rows: list[tuple[str, list[nodes.Node]]] = []
     for field, title in (("type", "Type"), ("publisher", "Publisher or site"),
                          ("authors", "Authors"), ("date", "Date"), ("language", "Language")):
-        if data.get(field):
-            rows.append((title, text_list(data[field]) if isinstance(data[field], list)
-                         else [nodes.Text(data[field])]))
-    if data.get("url"):
-        rows.append(("Address", [nodes.reference("", data["url"], refuri=data["url"])]))
+        value = getattr(source, field)
+        if value:
+            rows.append((title, text_list(value) if isinstance(value, list)
+                         else [nodes.Text(value)]))
+    if source.url:
+        rows.append(("Address", [nodes.reference("", source.url, refuri=source.url)]))
     return rows
 
 
-def parse_refs(lines: list[str]) -> list[dict[str, Any]]:
-    """``id`` or ``id: locator`` lines as source references."""
+def parse_refs(lines: list[str]) -> list[tuple[str, str | None]]:
+    """``id`` or ``id: locator`` lines as (id, locator) pairs."""
     refs = []
     for line in lines:
         source_id, _, locator = line.strip().partition(":")
         if source_id.strip():
-            ref: dict[str, Any] = {"id": source_id.strip()}
-            if locator.strip():
-                ref["locator"] = locator.strip()
-            refs.append(ref)
+            refs.append((source_id.strip(), locator.strip() or None))
     return refs
 
 
@@ -110,13 +111,13 @@ class SourcesDirective(SphinxDirective):
         context = kb_domain(self.env).data.get("context")
         known = context.sources if context is not None else None
         kept = []
-        for offset, ref in enumerate(refs):
-            if known is not None and ref["id"] not in known:
-                logger.warning("unknown source %r (no file in docs/sources/)", ref["id"],
+        for offset, (source_id, locator) in enumerate(refs):
+            if known is not None and source_id not in known:
+                logger.warning("unknown source %r (no file in docs/sources/)", source_id,
                                location=(self.env.docname, self._line(offset)),
                                type="kb", subtype="source")
-            else:
-                kept.append(ref)
+            else:  # a known id is a valid one: no validation to repeat
+                kept.append(SourceRef.model_construct(id=source_id, locator=locator))
         if not refs:
             logger.warning("kb-sources: name at least one source, one id a line",
                            location=self.get_location(), type="kb", subtype="source")
@@ -148,7 +149,7 @@ def fill_source_pages(app: Sphinx, doctree: nodes.document, docname: str) -> Non
     domain = kb_domain(app.env)
     for node in list(doctree.findall(kb_source_pages)):
         pages = sorted(doc for doc, refs in domain.data["page_sources"].items()
-                       if any(ref["id"] == node["source"] for ref in refs))
+                       if any(ref.id == node["source"] for ref in refs))
         if not pages:
             node.replace_self([])
             continue
@@ -162,12 +163,11 @@ def fill_source_pages(app: Sphinx, doctree: nodes.document, docname: str) -> Non
 
 
 def source_pages_to_rewrite(domain: Any, docs: set[str],
-                            old_page_sources: dict[str, list[dict[str, Any]]]) -> set[str]:
+                            old_page_sources: dict[str, list[SourceRef]]) -> set[str]:
     """The source pages whose lists of pages based on them may change when ``docs`` were
     re-read (the entries based on a source are a grid: its selector already asks for that)."""
     ids: set[str] = set()
     for doc in docs:
         for refs in (domain.data["page_sources"].get(doc, []), old_page_sources.get(doc, [])):
-            ids |= {ref["id"] for ref in refs}
-    return {rec["docname"] for rec in domain.entries() if rec["kind"] == "source"
-            and rec["id"] in ids}
+            ids |= {ref.id for ref in refs}
+    return {rec.docname for rec in domain.entries() if rec.kind == "source" and rec.id in ids}

@@ -21,6 +21,7 @@ class BuildState:
     wrote: bool = False  #: this process wrote a page (the exports may be stale)
     jieba_env: Any = None  #: the environment whose words jieba knows
     pybtex_capture: Any = None  #: pybtex's error capture between two builder-inited handlers
+    pagefind: Any = None  #: the Pagefind binary this build indexes with (None: Sphinx's search)
 
 
 _STATES: weakref.WeakKeyDictionary[Sphinx, BuildState] = weakref.WeakKeyDictionary()

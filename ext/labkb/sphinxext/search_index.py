@@ -1,0 +1,144 @@
+"""Search as you type: the built HTML indexed by Pagefind, and what each page tells the index.
+
+At ``html-page-context`` every page gets ``kb_search`` (its kind, areas and weighted aliases, see
+:mod:`labkb.core.searchmeta`) for the templates' ``data-pagefind-*`` elements, and ``kb_pagefind``
+(whether the site's search runs on Pagefind). At ``build-finished`` the Pagefind binary of the
+``pagefind-bin-extended`` package indexes the output folder into ``_build/html/pagefind/``. With
+``kb_search = False``, or without the binary (a located ``kb.search`` warning), pages keep
+Sphinx's own search.
+"""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+from typing import Any
+
+from sphinx.application import Sphinx
+from sphinx.util import logging
+
+from labkb.core.config import conf_py_values
+from labkb.core.names_zh import kind_zh, name_zh
+from labkb.core.searchmeta import Area, SearchMeta, entry_meta, page_meta
+from labkb.sphinxext.domain import kb_domain
+from labkb.sphinxext.state import build_state
+
+logger = logging.getLogger(__name__)
+
+#: Parts of pages the index leaves out: card grids repeat the entries' own pages, and the
+#: filter bars are controls.
+EXCLUDE = ".kb-grid, .kb-filter, .headerlink"
+BUNDLE = "pagefind"
+
+
+def _where(app: Sphinx) -> str | None:
+    """``conf.py:line`` of ``kb_search`` (or of the file's first line) for located warnings."""
+    if not app.confdir:
+        return None
+    path = Path(app.confdir, "conf.py")
+    return conf_py_values(path)[1].get("kb_search", f"{path}:1")
+
+
+def pagefind_binary() -> Path | None:
+    """The Pagefind executable shipped by ``pagefind-bin-extended``, if it is installed."""
+    try:
+        from pagefind_bin_extended import get_executable  # type: ignore[import-untyped]
+        return Path(get_executable())
+    except (ImportError, OSError):
+        return None
+
+
+def choose_engine(app: Sphinx) -> None:
+    """``builder-inited``: Pagefind when asked for and installed, else Sphinx's search."""
+    state = build_state(app)
+    state.pagefind = None
+    if not app.config.kb_search or app.builder.format != "html":
+        return
+    state.pagefind = pagefind_binary()
+    if state.pagefind is None:
+        logger.warning("kb_search is on but the Pagefind binary is missing (install the "
+                       "pagefind-bin-extended package, as the docs extra does); the site keeps "
+                       "Sphinx's search", location=_where(app), type="kb", subtype="search")
+
+
+def _areas(app: Sphinx, ids: list[str]) -> list[Area]:
+    env, out = app.env, []
+    for area in ids:
+        docname = f"{app.config.kb_area_dir}/{area}"
+        title = env.titles[docname].astext() if docname in env.titles else area
+        out.append(Area(title, name_zh(env.metadata.get(docname, {}))[0]))
+    return out
+
+
+def page_kind(app: Sphinx, pagename: str) -> str:
+    folder, _, leaf = pagename.rpartition("/")
+    if leaf != "index" and folder == app.config.kb_area_dir:
+        return "area"
+    if leaf != "index" and folder == app.config.kb_people_dir:
+        return "person"
+    return "page"
+
+
+def _listing_aliases(app: Sphinx, pagename: str) -> list[str]:
+    """The Chinese name of what a listing page lists (模型 for the models' index)."""
+    folder, _, leaf = pagename.rpartition("/")
+    kinds = {**app.config.kb_entry_dirs, app.config.kb_area_dir: "area",
+             app.config.kb_people_dir: "person"}
+    kind = kinds.get(folder) if leaf == "index" else "paper" if pagename == "publications" \
+        else None
+    chinese = kind_zh(kind) if kind else None
+    return [chinese] if chinese else []
+
+
+def search_meta(app: Sphinx, pagename: str, title: str) -> SearchMeta:
+    record = kb_domain(app.env).data["docs"].get(pagename)
+    if record is not None and record.entry is not None:
+        data = record.entry.model_dump(exclude_none=True)
+        return entry_meta(record.kind, data, _areas(app, list(data.get("areas", []))))
+    meta = page_meta(page_kind(app, pagename), title, app.env.metadata.get(pagename, {}))
+    extra = tuple(_listing_aliases(app, pagename))
+    return SearchMeta(meta.kind, meta.kind_zh, meta.areas, meta.aliases + extra, meta.tags,
+                      meta.context, meta.names + extra) if extra else meta
+
+
+def page_context(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any],
+                 doctree: Any) -> None:
+    """``html-page-context``: the values the templates write for the index."""
+    engine = build_state(app).pagefind
+    context["kb_pagefind"] = engine is not None
+    if engine is None or doctree is None:
+        return
+    title = context.get("title") or ""
+    context["kb_search"] = search_meta(app, pagename, str(title)).as_template()
+
+
+def pagefind_command(app: Sphinx, binary: Path) -> list[str]:
+    """The indexing command: Chinese segmentation when the site searches Chinese (its pages
+    are then indexed as one Chinese-and-English index; English words still match by prefix)."""
+    command = [str(binary), "--site", str(app.outdir), "--output-subdir", BUNDLE,
+               "--exclude-selectors", EXCLUDE, "--quiet"]
+    if str(app.config.html_search_language or app.config.language or "").startswith("zh"):
+        command += ["--force-language", "zh"]
+    return command
+
+
+def build_index(app: Sphinx, exception: Exception | None) -> None:
+    """``build-finished``: index the output with Pagefind (skipped when nothing was written
+    and the index exists)."""
+    state = build_state(app)
+    if exception is not None or state.pagefind is None:
+        return
+    if not state.wrote and (Path(app.outdir) / BUNDLE / "pagefind.js").exists():
+        return
+    try:
+        done = subprocess.run(pagefind_command(app, state.pagefind), capture_output=True,
+                              text=True, timeout=1800, check=False)
+    except (OSError, subprocess.SubprocessError) as error:
+        logger.warning("Pagefind could not index the site: %s", error, location=_where(app),
+                       type="kb", subtype="search")
+        return
+    if done.returncode != 0:
+        tail = (done.stderr or done.stdout).strip().splitlines()[-3:]
+        logger.warning("Pagefind could not index the site (exit %s): %s", done.returncode,
+                       " / ".join(tail) or "no message", location=_where(app), type="kb",
+                       subtype="search")

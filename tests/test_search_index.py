@@ -1,0 +1,69 @@
+"""The Pagefind index of an HTML build: written at build-finished, pages marked for it, turned off
+by kb_search, and a missing binary a located warning (Sphinx's search then stays)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from labkb.core.config import KbConfig
+from labkb.core.glossary_zh import entry_keywords
+from labkb.core.names_zh import name_zh
+from labkb.core.searchmeta import Area, entry_meta
+from labkb.sphinxext import search_index
+
+#: The site's theme and templates (the data-pagefind-* markup is in its page.html).
+SITE = {"html_theme": "pydata_sphinx_theme",
+        "templates_path": [str(Path(__file__).resolve().parent.parent / "docs" / "_templates")]}
+
+
+def test_the_option_is_validated() -> None:
+    config, problems = KbConfig.from_values({"kb_search": "yes"})
+    assert config.search is True and problems[0].name == "kb_search"
+
+
+def test_translated_names_are_told_apart() -> None:
+    assert name_zh({"name_zh": "具身智能", "derived": '{"name_zh": "translated"}'}) == ("具身智能", True)
+    assert name_zh({"name_zh": "多模态"}) == ("多模态", False)
+
+
+def test_entry_meta_weighs_names_over_tags() -> None:
+    meta = entry_meta("model", {"name": "X-1M", "tags": ["long context"], "summary": "s"},
+                      [Area("New Architectures", "新架构")])
+    assert meta.kind_zh == "模型" and "X-1M" in meta.aliases and "长上下文" in meta.tags
+    assert entry_keywords({"tags": ["多模态模型"], "name": "multimodal"}) == ["多模态"]
+
+
+@pytest.mark.sphinx("html", testroot="kb", freshenv=True, confoverrides=SITE)
+def test_index_written_and_pages_marked(app) -> None:
+    app.build()
+    out = app.outdir
+    assert (out / "pagefind" / "pagefind.js").is_file()
+    page = (out / "index.html").read_text(encoding="utf8")
+    assert 'name="kb-search" content="pagefind"' in page and "searchindex.js" not in page
+    entry = next(p for p in out.glob("*/*.html") if "kb-entry" in p.read_text(encoding="utf8"))
+    text = entry.read_text(encoding="utf8")
+    assert "data-pagefind-body" in text and re.search(r'data-pagefind-meta="kind:\w+"', text)
+
+
+@pytest.mark.sphinx("html", testroot="kb", freshenv=True, confoverrides={**SITE, "kb_search": False},
+                    srcdir="kb-search-off")
+def test_off_keeps_sphinx_search(app) -> None:
+    app.build()
+    assert not (app.outdir / "pagefind").exists()
+    assert "searchindex.js" in (app.outdir / "index.html").read_text(encoding="utf8")
+
+
+@pytest.mark.sphinx("html", testroot="kb", freshenv=True, confoverrides=SITE,
+                    srcdir="kb-search-missing")
+def test_missing_binary_is_a_located_warning(make_app, app_params, monkeypatch) -> None:
+    monkeypatch.setattr(search_index, "pagefind_binary", lambda: None)
+    args, kwargs = app_params
+    app = make_app(*args, **kwargs)  # the engine is chosen when the builder starts
+    app.build()
+    warnings = app.warning.getvalue()
+    assert re.search(r"conf\.py:\d+: WARNING: kb_search is on but the Pagefind binary is missing.*"
+                     r"\[kb\.search\]", warnings), warnings
+    assert "Traceback" not in warnings
+    assert not (app.outdir / "pagefind").exists()
