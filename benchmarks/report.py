@@ -348,6 +348,38 @@ def search_lines(results: dict[str, Any]) -> list[str]:
                      "results page ms", "query: hits"], rows), ""]
 
 
+#: ``make serve``: the issue's limit at N=5000, M=5000 (seconds from saving a YAML file to the
+#: browser showing the new page; the real site's limit, 3 s, is not measured by the benchmark).
+SERVE_LIMIT_S = 12.0
+
+
+def serve_lines(results: dict[str, Any]) -> list[str]:
+    """The make serve table: per case, sphinx-autobuild and chromium on the labkb site."""
+    rows = []
+    for c in results.get("cases", []):
+        s = c["labkb"]["runs"].get("full", {}).get("serve")
+        if not s:
+            continue
+        if "error" in s:
+            rows.append([str(c["n"]), str(c["m"]), "–", "–", f"failed: {s['error']}"])
+            continue
+        worst = s["save_to_browser_max_s"]
+        status = ("ok" if worst <= SERVE_LIMIT_S else "over") \
+            if (c["n"], c["m"]) == (5000, 5000) else "–"
+        rows.append([str(c["n"]), str(c["m"]), ", ".join(f"{t:.1f}" for t in
+                                                         s["save_to_browser_s"]),
+                     f"{worst:.1f}", status])
+    if not rows:
+        return []
+    return ["### make serve", "",
+            "sphinx-autobuild on the labkb site after its builds, an entry page open in chromium; "
+            "each edit of that entry's summary timed from the YAML file written to the page "
+            "showing the new text (`benchmarks/servebench.py`: watcher, incremental build, "
+            f"reload, render). Limit at N=5000, M=5000: {SERVE_LIMIT_S:.0f} s (wall time, so the "
+            "machine's load counts).", "",
+            *_table(["N", "M", "each edit s", "slowest s", "status"], rows), ""]
+
+
 def render_group(results: dict[str, Any], patched: bool) -> list[str]:
     """The tables of the cases run with (or without) ``--patch-pybtex``."""
     if patched:
@@ -364,6 +396,7 @@ def render_group(results: dict[str, Any], patched: bool) -> list[str]:
     lines += [""]
 
     lines += search_lines(results)
+    lines += serve_lines(results)
     lines += ["### Build times", "",
               "Wall time and CPU time (user + system of the build and its worker processes) in "
               "seconds, the smallest of the repeated runs; `read/written` are the documents "
