@@ -304,3 +304,18 @@ def test_parallel_build_with_bib_matches_serial(make_app, rootdir, tmp_path):
     for name in pages[1]:
         assert pages[1][name] == pages[2][name], name
     assert "Computer Stuff" in pages[2]["people/ada.html"]
+
+
+def test_reused_pygments_formatters_highlight_as_new_ones():
+    from types import SimpleNamespace
+
+    from labkb.sphinxext.highlight import reuse_formatters
+    from sphinx.highlighting import PygmentsBridge
+
+    bridge = PygmentsBridge("html", "sphinx")
+    blocks = ['@article{a,\n  title = "A"\n}', '@misc{b, year = "2020"}']
+    fresh = [bridge.highlight_block(b, "bibtex") for b in blocks]
+    reuse_formatters(SimpleNamespace(builder=SimpleNamespace(highlighter=bridge,
+                                                             dark_highlighter=None)))
+    assert [bridge.highlight_block(b, "bibtex") for b in blocks * 2] == fresh * 2
+    assert len(bridge._labkb_formatters) == 1  # one formatter for both blocks

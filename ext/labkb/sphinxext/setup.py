@@ -23,6 +23,7 @@ from labkb.sphinxext.domain import EntryRole, KBDomain, index_entries
 from labkb.sphinxext.entry_page import EntryPageDirective
 from labkb.sphinxext.exports import add_json_ld, note_write, write_exports
 from labkb.sphinxext.grids import CardDirective, GridDirective, fill_grids
+from labkb.sphinxext.highlight import reuse_formatters
 from labkb.sphinxext.incremental import before_read, pages_to_rewrite, remember_old, reset
 from labkb.sphinxext.nodes import (
     HTML_VISITORS,
@@ -130,6 +131,7 @@ def _setup_builds(app: Sphinx) -> None:
     app.connect("env-before-read-docs", before_read)
     app.connect("env-get-updated", pages_to_rewrite)
     app.connect("doctree-resolved", teach_jieba)
+    app.connect("builder-inited", reuse_formatters)
     app.connect("builder-inited", choose_engine)
     app.connect("doctree-read", show_page_zh)
     app.connect("html-page-context", page_context)
