@@ -12,6 +12,11 @@ from conftest import REPO
 
 #: Files allowed to differ between two clean builds, with why. (None at present.)
 INTENDED_DIFFERENCES: dict[str, str] = {}
+#: Pagefind's filter and metadata indexes (and the entry file naming them) are not byte-stable
+#: between runs on identical HTML (Pagefind/pagefind#638: fragments are stable since 1.3, "other
+#: files will still change, such as the filter/metadata indexes"): their names and bytes are left
+#: out, their number is compared. Its fragments and word indexes are compared byte for byte.
+UNSTABLE_SUFFIXES = (".pf_filter", ".pf_meta", "pagefind/pagefind-entry.json")
 
 BLOCK_NETWORK = textwrap.dedent('''
     import os, socket
@@ -56,6 +61,10 @@ def test_offline_build_is_identical_to_the_first(site, tmp_path):
     assert not log.exists(), "the build tried the network:\n" + log.read_text(encoding="utf8")
 
     first, second = _files(site), _files(out)
+    unstable = [[n for n in names if n.endswith(UNSTABLE_SUFFIXES)] for names in (first, second)]
+    assert len(unstable[0]) == len(unstable[1]) > 0
+    first, second = ([n for n in names if not n.endswith(UNSTABLE_SUFFIXES)]
+                     for names in (first, second))
     assert first == second
     differing = [name for name in first
                  if not filecmp.cmp(site / name, out / name, shallow=False)]

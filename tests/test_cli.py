@@ -13,12 +13,14 @@ import pytest
 import yaml
 from labkb.cli.commands import main
 from labkb.cli.scaffold import modeline, schema_text
+from labkb.core.compare import source_text
 from labkb.core.hfcard import MAPPED
 from labkb.core.loader import load_yaml
 from labkb.core.problems import Problem
 from labkb.core.schema import KINDS, Model, json_schema, validate
 from labkb.importers.hf import import_card
 from labkb.outputs.cff import schema_problems
+from labkb.outputs.hf_card import HUB_KEYS
 
 REPO = Path(__file__).resolve().parent.parent
 COMMANDS = ("check", "schema", "new", "import-hf", "export-hf", "cff")
@@ -59,10 +61,23 @@ def entry_data(path: Path) -> dict:
 
 
 def mapped(data: dict) -> dict:
-    """The fields a model card carries (links: only Repository, Paper and Demo)."""
-    out = {k: data.get(k) for k in MAPPED if k != "links"}
+    """The fields a model card carries (links: only Repository, Paper and Demo; of the results,
+    the Hub's model-index keys, a source as its name and url: the rest stays in the entry)."""
+    out = {k: data.get(k) for k in MAPPED if k not in ("links", "model-index")}
     out["links"] = {k: v for k, v in (data.get("links") or {}).items() if k in ("code", "paper", "demo")}
+    out["model-index"] = [{"name": m["name"], "results": [hub_result(r) for r in m["results"]]}
+                          for m in data.get("model-index") or []]
     return out
+
+
+def hub_result(result: dict) -> dict:
+    keys = HUB_KEYS
+    source = result["source"]
+    return {"task": result["task"],
+            "dataset": {k: v for k, v in result["dataset"].items() if k in keys["dataset"]},
+            "metrics": [{k: v for k, v in m.items() if k in keys["metric"]} for m in result["metrics"]],
+            "source": {"name": source.get("name") or source_text(source),
+                       **({"url": source["url"]} if source.get("url") else {})}}
 
 
 # -- the command line as a whole ------------------------------------------------------------------------

@@ -93,10 +93,15 @@ def test_model_card_sections(built):
     assert ids == ["kb-model-visionmodel", "model-details", "architecture", "training", "uses",
                    "capabilities", "applications", "evaluation", "limitations", "significance",
                    "outlook", "model-card-metadata"]
+    # the entry's own results table, as kb-compare draws it: the value links to its source
+    head = [th.get_text(" ", strip=True) for th in soup.select("#evaluation thead th")]
+    assert head == ["Entry", "Model", "VQAv2 accuracy setting not stated"]
     row = [td.get_text(strip=True) for td in soup.select("#evaluation tbody tr td")]
-    assert row == ["VisionModel-7B", "visual-question-answering", "VQAv2", "accuracy", "80.1",
-                   "The paper"]
-    assert soup.select_one("#evaluation tbody a")["href"] == "https://example.org/paper"
+    assert row == ["VisionModel-7B", "80.1[1]"]
+    link = soup.select_one("#evaluation tbody .kb-cmp-value a")
+    assert link["href"] == "https://example.org/paper" and link["title"] == "The paper"
+    assert soup.select_one("#evaluation .kb-cmp-sources li").get_text(" ", strip=True) == \
+        "The paper https://example.org/paper"
     stages = [li.get_text(" ", strip=True) for li in soup.select("#training ol li")]
     assert stages == ["Pre-training : Image-text pairs.", "Instruction tuning"]
 

@@ -312,27 +312,66 @@ def test_card_values_from_the_hub_spec(capsys, site):
     assert data["language"] == ["multilingual"] and data["summary"] == "A model for many languages, see docs."
 
 
-def test_a_model_folder_with_eval_results(site, capsys):
+EVAL_FILES = ("real-vedika-gpqa.yaml", "real-aura-gsm8k.sorted-keys.yaml", "spec-eval_results.current.yaml")
+
+
+def _model_folder(site: Path) -> Path:
     folder = site / "model"
     (folder / ".eval_results").mkdir(parents=True)
     (folder / "README.md").write_bytes((DATA / "modelcards" / "hfhub-sample_no_metadata.md").read_bytes())
-    for name in (
-        "real-vedika-gpqa.yaml",
-        "real-aura-gsm8k.sorted-keys.yaml",
-        "spec-eval_results.current.yaml",
-    ):
+    for name in EVAL_FILES:
         (folder / ".eval_results" / name).write_bytes((DATA / "hf-eval-results" / name).read_bytes())
+    return folder
+
+
+def test_a_model_folder_with_eval_results(site, capsys):
+    folder = _model_folder(site)
     code, out, err = run(capsys, "import-hf", folder, "--stdout", "--area", "vision", "--docs", site / "docs")
     assert code == 0, err
     results = yaml.safe_load(out)["model-index"][0]["results"]
     assert {
         "task": {"type": "diamond"},
-        "dataset": {"type": "Idavidrein/gpqa", "name": "Idavidrein/gpqa"},
+        "dataset": {"type": "Idavidrein/gpqa", "name": "Idavidrein/gpqa", "task_id": "diamond"},
         "metrics": [{"type": "diamond", "value": 78.8}],
-        "source": {"name": "Model Card", "url": "https://huggingface.co/google/gemma-4-12B-it"},
+        "source": {"url": "https://huggingface.co/google/gemma-4-12B-it", "name": "Model Card"},
+        "date": "2026-05-23",
     } in results
     assert {"name": ".eval_results/spec-eval_results.current.yaml"} in [r["source"] for r in results]
-    assert "placeholder" in err and "date: '2026-05-23': no model-index field" in err
+    assert "placeholder" in err
+
+
+def test_eval_results_round_trip_on_the_real_files(site, capsys):
+    """import-hf of a folder, then export-hf --eval-results: every result of the real files comes
+    back as it was (the spec's placeholders excepted: they are not results)."""
+    folder = _model_folder(site)
+    code, _, err = run(capsys, "import-hf", folder, "--id", "real", "--area", "vision",
+                       "--docs", site / "docs")
+    assert code == 0, err
+    out = site / "out"
+    code, card, err = run(capsys, "export-hf", "real", "--docs", site / "docs", "--eval-results", out)
+    assert code == 0, err
+    written = sorted(p.name for p in (out / ".eval_results").iterdir())
+    assert written == ["Idavidrein-gpqa.yaml", "openai-gsm8k.yaml"]
+    exported = [item for name in written
+                for item in yaml.safe_load((out / ".eval_results" / name).read_text(encoding="utf-8"))]
+    original = [item for name in EVAL_FILES
+                for item in yaml.safe_load((DATA / "hf-eval-results" / name).read_text(encoding="utf-8"))
+                if "{" not in str(item["dataset"].get("task_id"))]
+    assert sorted(exported, key=str) == sorted(original, key=str)
+    assert len(exported) == 3
+    # the README's model-index stays: the Hub's keys only, the rest kept in the entry
+    meta = yaml.safe_load(card.split("---")[1])
+    assert {r["dataset"]["type"] for r in meta["model-index"][0]["results"]} == {
+        "Idavidrein/gpqa", "openai/gsm8k"}
+    assert all(set(r) <= {"task", "dataset", "metrics", "source"} for r in meta["model-index"][0]["results"])
+    assert "dataset.task_id" in err and "date" in err
+    # and the exported folder (README.md beside .eval_results/) imports again to the same results
+    (out / "README.md").write_text(card, encoding="utf-8")
+    code, again, err = run(capsys, "import-hf", out, "--stdout", "--area", "vision", "--docs", site / "docs")
+    assert code == 0, err
+    first = yaml.safe_load((site / "docs" / "models" / "real.yaml").read_text(encoding="utf-8"))
+    assert {str(r) for r in yaml.safe_load(again)["model-index"][0]["results"]} >= {
+        str(r) for r in first["model-index"][0]["results"] if r["source"].get("url")}
 
 
 # -- CITATION.cff --------------------------------------------------------------------------------------

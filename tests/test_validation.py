@@ -144,8 +144,10 @@ def test_evaluation_results_need_a_source():
     text = ("name: X\nsummary: s\nareas: [a]\nmodel-index:\n  - name: X\n    results:\n"
             "      - task: {type: t}\n        dataset: {type: d}\n        metrics: [{type: m, value: 1}]\n")
     result = check(text, "model")
-    assert "x.yaml:7: model-index[0].results[0].source: required field is missing" in \
-        [str(p) for p in result.problems]
+    assert [(str(p), p.subtype) for p in result.problems] == [
+        ("x.yaml:7: model-index[0].results[0].source: no source: an unsourced result is not "
+         "shown; give source.bib (a .bib key) or source.record (a docs/sources id) with a "
+         "locator, or a source url", "schema")]
     assert "model-index" not in result.data
 
 
@@ -265,6 +267,7 @@ BAD_CONFIG = [
     ("kb_require_sources", "yes", "must be True or False"),
     ("kb_min_sourced", 1.5, "must be a number from 0 to 1, e.g. 1.0 (every entry) or 0.9"),
     ("kb_min_sourced", "all", "must be a number from 0 to 1, e.g. 1.0 (every entry) or 0.9"),
+    ("kb_search", "yes", "must be True or False"),
 ]
 
 

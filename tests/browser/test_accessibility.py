@@ -12,8 +12,9 @@ import pytest
 
 from .conftest import DESKTOP, PAGE_TYPES, PHONE, REPORT
 
-# The five page types, plus the references page: the one with a docutils citation list.
-PAGES = {**PAGE_TYPES, "references": "references.html"}
+# The five page types, plus the references page (the one with a docutils citation list) and the
+# comparison page (kb-compare tables, their sources and claims).
+PAGES = {**PAGE_TYPES, "references": "references.html", "compare": "models/compare.html"}
 SETTINGS = {
     "desktop-light": {"viewport": DESKTOP, "color_scheme": "light"},
     "desktop-dark": {"viewport": DESKTOP, "color_scheme": "dark"},

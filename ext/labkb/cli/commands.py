@@ -88,6 +88,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--docs", type=Path, default=Path("docs"), help=DOCS_HELP)
     p.add_argument("-o", "--output", type=Path, help="file to write (default: print)")
     p.add_argument("--force", action="store_true", help="overwrite the output file")
+    p.add_argument("--eval-results", type=Path, metavar="DIR", help="also write the results as the "
+                   "Hub's DIR/.eval_results/*.yaml files (one per benchmark dataset)")
 
     p = command("cff", _cff, "Write a CITATION.cff (Citation File Format 1.2.0) for an entry.")
     p.add_argument("id", help="id of a project or model entry")
@@ -221,9 +223,26 @@ def _export_hf(args: argparse.Namespace) -> int:
         raise CliError(f"{path} is a project; export-hf needs a model (docs/models/{args.id}.yaml)")
     bibtex = bib_records((str(bib), read_text(bib)) for bib in default_bibfiles(args.docs))
     text, notes = export_card(data, bibtex)
+    if args.eval_results is not None:
+        notes += _write_eval_results(data, args.eval_results / ".eval_results", args.force)
     for note in notes:
         print(f"{path}: {note}", file=sys.stderr)
     return _emit(text, args.output, args.force)
+
+
+def _write_eval_results(data: dict[str, Any], folder: Path, force: bool) -> list[str]:
+    from labkb.outputs.hf_eval import eval_files
+
+    files, notes = eval_files(data)
+    if not files:
+        return [*notes, "no results: no .eval_results file written"]
+    for name in files:
+        _refuse_existing(folder / name, force)
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, text in files.items():
+        (folder / name).write_text(text, encoding="utf-8")
+        print(folder / name, file=sys.stderr)
+    return notes
 
 
 def _cff(args: argparse.Namespace) -> int:

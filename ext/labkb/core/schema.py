@@ -30,6 +30,18 @@ from labkb.core.fields import Strict as _Strict
 from labkb.core.loader import Loaded
 from labkb.core.problems import Problem, field_path
 from labkb.core.provenance import Derived, SourceDoc, SourceList, derived_problems, source_problems
+from labkb.core.results import (  # noqa: F401  (re-exported: the schema's result types)
+    UNSOURCED,
+    Claim,
+    Dataset,
+    Metric,
+    ModelIndex,
+    Result,
+    Setting,
+    Source,
+    Task,
+    result_problems,
+)
 
 SCHEMA_VERSION = "1"
 #: Rounds of "validate, drop what is invalid" before :func:`validate` gives up on an entry.
@@ -63,46 +75,6 @@ class Variant(_Strict):
     name: Short
     parameters: Short | None = None
     link: HttpUrl | None = None
-
-
-class Source(_Strict):
-    """Where an evaluation number comes from: required for every result."""
-
-    name: Short
-    url: HttpUrl | None = None
-
-
-class Task(_Strict):
-    type: Short
-    name: Short | None = None
-
-
-class Dataset(_Strict):
-    type: Short
-    name: Short | None = None
-    config: Short | None = None
-    split: Short | None = None
-    revision: Short | None = None
-
-
-class Metric(_Strict):
-    type: Short
-    value: float | int | str
-    name: Short | None = None
-    config: Short | None = None
-    verified: bool | None = None
-
-
-class Result(_Strict):
-    task: Task
-    dataset: Dataset
-    metrics: list[Metric] = Field(min_length=1)
-    source: Source
-
-
-class ModelIndex(_Strict):
-    name: Short
-    results: list[Result] = Field(min_length=1)
 
 
 Status = Literal["planned", "active", "released", "maintained", "archived"]
@@ -140,6 +112,12 @@ class Project(_Strict):
                              "`id` or `{id, locator}` (a section, a heading).", [])
     derived: Derived = _f("Values no source states, each with how it was derived, e.g. `year: "
                           "from the arXiv id 2208.06677`.", {})
+    model_index: list[ModelIndex] = Field([], alias="model-index", description=(
+        "Evaluation results in Hugging Face model-index form, each with its `source` (bib or "
+        "record, and a locator), date, setting and status (see Result fields); an unsourced "
+        "result is reported and not shown."))
+    claims: list[Claim] = _f("Relative claims (`about 2x faster than Adam`) with their factor, "
+                             "baseline, setting and source: never shown as benchmark scores.", [])
 
 
 class Model(Project):
@@ -167,8 +145,6 @@ class Model(Project):
     library_name: Short | None = _f("Library, e.g. transformers.")
     datasets: list[Short] = _f("Training datasets (Hub ids or names).", [])
     base_model: list[Short] = _f("Models it was fine-tuned from.", [])
-    model_index: list[ModelIndex] = Field([], alias="model-index", description=(
-        "Evaluation results in Hugging Face model-index form; every result needs a `source`."))
 
 
 KINDS: dict[str, type[_Strict]] = {"project": Project, "model": Model, "source": SourceDoc}
@@ -263,6 +239,9 @@ def validate(
                                   path, loaded.line,
                                   required=context is not None and context.require_sources)
         dropped += derived_problems(out.data, path, loaded.line(("derived",)))
+        if context is not None:
+            dropped += result_problems(out.data, context.papers, context.sources, path,
+                                       loaded.line)
         # the record is what the data says once unknown sources and stale notes are dropped
         out.entry = model.model_validate(out.data) if dropped else entry
         out.problems += dropped
@@ -323,6 +302,8 @@ def _report(
                 close = difflib.get_close_matches(str(loc[0]), known, n=1)
                 if close:
                     message += f" (did you mean {close[0]!r}?)"
+        elif kind == "missing" and loc[-1] == "source":
+            message = UNSOURCED
         elif kind == "missing":
             message = "required field is missing"
         else:

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from pydantic import BaseModel
+
+from labkb.core.results import Claim, Dataset, Metric, Result, Setting, Source
 from labkb.core.schema import Model, field_name, json_schema
+
+#: The parts of a result (and a claim) documented under the entry fields: (prefix, model).
+RESULT_PARTS: list[tuple[str, type[BaseModel]]] = [
+    ("model-index[].results[].", Result), ("…source.", Source), ("…dataset.", Dataset),
+    ("…metrics[].", Metric), ("…setting.", Setting), ("claims[].", Claim)]
 
 
 def markdown_table() -> str:
@@ -17,6 +25,19 @@ def markdown_table() -> str:
         required = "yes" if name in model.get("required", []) else ""
         rows.append(f"| `{name}` | {kinds} | {_type_of(spec, model)} | {required} | "
                     f"{_describe(name)} |")
+    return "\n".join(rows) + "\n\n" + results_table()
+
+
+def results_table() -> str:
+    """The fields of a result (``model-index[].results[]``) and of a claim."""
+    rows = ["| result field | type | required | description |", "|---|---|---|---|"]
+    for prefix, model in RESULT_PARTS:
+        schema = model.model_json_schema(by_alias=True)
+        for name, spec in schema["properties"].items():
+            info = model.model_fields[field_name(model, name)]
+            required = "yes" if name in schema.get("required", []) else ""
+            rows.append(f"| `{prefix}{name}` | {_type_of(spec, schema)} | {required} | "
+                        f"{info.description or ''} |")
     return "\n".join(rows)
 
 

@@ -2,15 +2,17 @@
 source) and the Hub's newer ``.eval_results/*.yaml`` files of a model folder.
 
 An ``.eval_results`` file lists results as ``dataset: {id, task_id, revision}``, ``value``, and
-optionally ``source: {url, name}``, ``date``, ``notes`` and ``verifyToken`` (hub-docs,
+optionally ``source: {url, name, user, org}``, ``date``, ``notes`` and ``verifyToken`` (hub-docs,
 ``docs/hub/eval-results.md``). Each becomes a model-index result: the task and the metric are named by
-the ``task_id`` (the format names no metric), the dataset by its Hub id, and the source is the file's
-``source``, else the file itself; what the schema has no place for (date, notes, token) is reported.
+the ``task_id`` (the format names no metric), which is also kept as ``dataset.task_id``, the dataset by
+its Hub id, and the source is the file's ``source``, else the file itself; ``date``, ``notes`` and
+``verifyToken`` are kept as they are, so :mod:`labkb.outputs.hf_eval` writes the same files back.
 """
 
 from __future__ import annotations
 
 import copy
+import datetime
 import re
 import types
 import typing
@@ -22,7 +24,7 @@ from pydantic import BaseModel
 from labkb.core.hfcard import RESULTS_HEADER, results_row
 from labkb.core.loader import load_yaml
 from labkb.core.problems import Problem
-from labkb.core.schema import ModelIndex
+from labkb.core.results import ModelIndex
 
 DEFAULT_SOURCE = {"name": "Hugging Face model card"}
 
@@ -169,17 +171,30 @@ def _eval_result(item: Any, path: Path, line: int, out: Notes) -> dict[str, Any]
                                  "value (a placeholder such as {task_id} is not one); skipped", "hf"))
         return None
     assert isinstance(item, dict) and isinstance(dataset, dict)
-    data_set: dict[str, Any] = {"type": ident, "name": ident}
+    data_set: dict[str, Any] = {"type": ident, "name": ident, "task_id": task}
     if isinstance(dataset.get("revision"), str) and "{" not in dataset["revision"]:
         data_set["revision"] = dataset["revision"]
-    source = item.get("source")
-    url = source.get("url") if isinstance(source, dict) else None
-    named = source.get("name") if isinstance(source, dict) else None
-    stated = {"name": str(named or url), "url": url} if isinstance(url, str) and url.startswith("http") \
-        else {"name": f"{path.parent.name}/{path.name}"}
+    result: dict[str, Any] = {"task": {"type": task}, "dataset": data_set,
+                              "metrics": [{"type": task, "value": value}],
+                              "source": _source(item.get("source"), path)}
     for key in ("date", "notes", "verifyToken"):
-        if item.get(key) is not None:
-            out.notes.append(Problem(str(path), line, key, f"{str(item[key])[:40]!r}: no model-index field; "
-                                     "not kept", "hf"))
-    return {"task": {"type": task}, "dataset": data_set, "metrics": [{"type": task, "value": value}],
-            "source": stated}
+        value = item.get(key)
+        if isinstance(value, (str, datetime.date)) and value and "{" not in str(value):
+            result[key] = value.isoformat() if isinstance(value, datetime.date) else value
+        elif value is not None:
+            out.notes.append(Problem(str(path), line, key, f"{str(value)[:40]!r}: not a value "
+                                     "(a placeholder or not text); not kept", "hf"))
+    return result
+
+
+def _source(source: Any, path: Path) -> dict[str, Any]:
+    """The file's ``source`` (the Hub requires its url), else the file itself."""
+    url = source.get("url") if isinstance(source, dict) else None
+    if not (isinstance(url, str) and url.startswith("http")):
+        return {"name": f"{path.parent.name}/{path.name}"}
+    assert isinstance(source, dict)
+    out = {"url": url}
+    for key in ("name", "user", "org"):
+        if isinstance(source.get(key), str) and "{" not in source[key]:
+            out[key] = source[key]
+    return out

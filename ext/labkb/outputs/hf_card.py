@@ -6,6 +6,7 @@ import copy
 from collections.abc import Iterable
 from typing import Any
 
+from labkb.core.compare import source_text
 from labkb.core.hfcard import EXPORTED, META_LISTS, META_SCALARS, RESULTS_HEADER, SOURCE_LINKS, results_row
 from labkb.core.writer import dump_yaml
 
@@ -80,12 +81,37 @@ def _items(items: list[dict[str, str]] | None) -> str:
     return _list(texts)
 
 
+#: What the Hub's model-index holds (huggingface_hub ``repocard_data``); other keys stay in labkb.
+HUB_KEYS = {"result": {"task", "dataset", "metrics", "source"}, "source": {"name", "url"},
+            "dataset": {"type", "name", "config", "split", "revision"},
+            "metric": {"type", "value", "name", "config", "verified"}}
+
+
+def _hub_keys(result: dict[str, Any], left: set[str]) -> None:
+    """Drop from ``result`` (in place) what the Hub's model-index has no key for."""
+    for key in set(result) - HUB_KEYS["result"]:
+        left.add(key)
+        del result[key]
+    for part in ("source", "dataset"):
+        for key in set(result[part]) - HUB_KEYS[part]:
+            left.add(f"{part}.{key}")
+            del result[part][key]
+    for metric in result["metrics"]:
+        for key in set(metric) - HUB_KEYS["metric"]:
+            left.add(f"metrics.{key}")
+            del metric[key]
+
+
 def _hub_model_index(index: list[dict[str, Any]], notes: list[str]) -> list[dict[str, Any]]:
     """The Hub requires a dataset name and a url for a source: fill the one, move the other."""
     index = copy.deepcopy(index)
     moved = named = 0
+    left: set[str] = set()
     for entry in index:
         for result in entry["results"]:
+            if not result["source"].get("name"):
+                result["source"]["name"] = source_text(result["source"])
+            _hub_keys(result, left)
             if "name" not in result["dataset"]:
                 result["dataset"]["name"] = result["dataset"]["type"]
                 named += 1
@@ -95,6 +121,9 @@ def _hub_model_index(index: list[dict[str, Any]], notes: list[str]) -> list[dict
     if named:
         notes.append(f"model-index: {named} datasets without a name are named by their type "
                      "(the Hub needs one)")
+    if left:
+        notes.append("model-index: not in the Hub's model-index, kept in the entry only: "
+                     + ", ".join(sorted(left)))
     if moved:
         notes.append(f"model-index: {moved} sources have no url, which the Hub requires: they are "
                      "listed in the Results table only (import-hf reads them back)")
@@ -106,7 +135,8 @@ def _table(index: list[dict[str, Any]]) -> str:
     for entry in index:
         for result in entry["results"]:
             source = result["source"]
-            cell = f"[{source['name']}]({source['url']})" if source.get("url") else source["name"]
+            name = source_text(source)
+            cell = f"[{name}]({source['url']})" if source.get("url") else name
             rows += [[*results_row(entry["name"], result, m), cell] for m in result["metrics"]]
     if not rows:
         return ""

@@ -20,9 +20,10 @@ from labkb.core.records import Entry, EntryRecord
 from labkb.core.schema import Model, Project
 from labkb.sphinxext.badges import badge, button, kind_badge, paragraph, zh
 from labkb.sphinxext.blocks import bullets, field_list, section
+from labkb.sphinxext.compare import own_selector
 from labkb.sphinxext.domain import kb_domain
-from labkb.sphinxext.model_card import model_card
-from labkb.sphinxext.nodes import kb_grid
+from labkb.sphinxext.model_card import evaluation, model_card
+from labkb.sphinxext.nodes import kb_compare, kb_grid
 from labkb.sphinxext.sanitize import sanitize
 from labkb.sphinxext.sources import based_on, derived_section, source_facts, sources_section
 
@@ -76,7 +77,9 @@ class EntryPageDirective(SphinxDirective):
             page.extend(self.description(entry.description))
         page += self.facts(entry)
         if isinstance(entry, Model):
-            page.extend(model_card(entry))
+            page.extend(self.own_results(record.id, model_card(entry)))
+        elif isinstance(entry, Project):
+            page.extend(self.own_results(record.id, [s for s in [evaluation(entry)] if s]))
         if isinstance(entry, Project):
             page.extend(self.research_links(entry))
         if isinstance(entry, SourceDoc):
@@ -87,6 +90,16 @@ class EntryPageDirective(SphinxDirective):
         if derived is not None:
             page += derived
         return [page]
+
+    def own_results(self, entry_id: str, sections: list[nodes.Node]) -> list[nodes.Node]:
+        """The entry's own results table is filled at write time, like a ``kb-compare`` of the
+        entry alone, and noted, so editing the entry's results re-writes its page."""
+        for sec in sections:
+            for table in sec.findall(kb_compare):
+                table["selector"] = own_selector(entry_id)
+                kb_domain(self.env).note_aggregate(self.env.docname, table["selector"])
+                self.set_source_info(table)
+        return sections
 
     def research_head(self, entry: Project) -> list[nodes.Node]:
         """Link buttons, image and description of a project or model."""

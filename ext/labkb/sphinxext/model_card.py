@@ -9,9 +9,10 @@ from collections.abc import Callable
 
 from docutils import nodes
 
-from labkb.core.schema import Item, Model
+from labkb.core.schema import Item, Model, Project
 from labkb.sphinxext.badges import paragraph
 from labkb.sphinxext.blocks import bullets, field_list, named_items, section, table, text_list
+from labkb.sphinxext.nodes import kb_compare
 
 #: Model-card sections made of named items: field -> (title, section id).
 ITEM_SECTIONS = {
@@ -27,7 +28,6 @@ METADATA_FIELDS = [
     ("library_name", "Library"), ("datasets", "Datasets"), ("base_model", "Base model"),
 ]
 
-EVALUATION_HEADER = ["Model", "Task", "Dataset", "Metric", "Value", "Source"]
 
 
 def details(model: Model) -> nodes.section | None:
@@ -92,24 +92,14 @@ def item_section(field: str) -> Callable[[Model], nodes.section | None]:
     return render
 
 
-def evaluation(model: Model) -> nodes.section | None:
-    """Every number with its task, dataset, metric and source."""
-    if not model.model_index:
+def evaluation(entry: Project) -> nodes.section | None:
+    """The entry's results and claims: a :mod:`labkb.sphinxext.compare` table of the entry alone
+    (filled at write time; the entry page sets its selector and notes it as an aggregate)."""
+    if not (entry.model_index or entry.claims):
         return None
-    rows: list[list[nodes.Node]] = []
-    for index in model.model_index:
-        for result in index.results:
-            source = result.source
-            src: nodes.Node = (nodes.reference("", source.name, refuri=source.url)
-                               if source.url else nodes.Text(source.name))
-            dataset = result.dataset.name or result.dataset.type
-            task = result.task.name or result.task.type
-            for metric in result.metrics:
-                rows.append([nodes.Text(index.name), nodes.Text(task), nodes.Text(dataset),
-                             nodes.Text(metric.name or metric.type),
-                             nodes.Text(str(metric.value)), src.deepcopy()])
-    sec = section("Evaluation results", "evaluation")
-    sec += table(EVALUATION_HEADER, rows, ["kb-evaluation"])
+    sec = section("Evaluation results", "evaluation") if entry.model_index else \
+        section("Claims", "claims")
+    sec += kb_compare("", selector={"own": True})
     return sec
 
 

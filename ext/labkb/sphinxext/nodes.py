@@ -30,6 +30,10 @@ class kb_curation(nodes.General, nodes.Element):  # noqa: N801
     """Placeholder for the curation page's figures."""
 
 
+class kb_compare(nodes.General, nodes.Element):  # noqa: N801
+    """Placeholder for a comparison table; ``node["selector"]`` says which entries and columns."""
+
+
 class kb_div(nodes.General, nodes.Element):  # noqa: N801
     """A ``<div>`` with ``data-kb-*`` attributes (cards, publications) for the filter bar."""
 

@@ -16,6 +16,7 @@ from labkb.sphinxext.bibtex import (
     read_bib,
     safe_footcite_role,
 )
+from labkb.sphinxext.compare import CompareDirective, fill_compare
 from labkb.sphinxext.config import add_options, check_config
 from labkb.sphinxext.context import SUFFIX
 from labkb.sphinxext.curation import CurationDirective, check_threshold, fill_curation
@@ -28,6 +29,7 @@ from labkb.sphinxext.incremental import before_read, pages_to_rewrite, remember_
 from labkb.sphinxext.nodes import (
     HTML_VISITORS,
     depart_passthrough,
+    kb_compare,
     kb_curation,
     kb_grid,
     kb_overview,
@@ -58,6 +60,7 @@ def setup_extension(app: Sphinx) -> dict[str, Any]:
     _setup_bibtex(app)
     _setup_nodes(app)
     _setup_directives(app)
+    _setup_compare(app)
     _setup_builds(app)
     app.add_static_dir(STATIC)
     app.add_css_file("labkb.css")
@@ -122,6 +125,15 @@ def _setup_directives(app: Sphinx) -> None:
         app.add_directive(name, directive)
         if fill is not None:
             app.connect("doctree-resolved", fill)
+
+
+def _setup_compare(app: Sphinx) -> None:
+    """``kb-compare`` tables (and entry pages' own results tables), filled at write time."""
+    passthrough = (visit_passthrough, depart_passthrough)
+    app.add_node(kb_compare, html=passthrough, latex=passthrough, text=passthrough,
+                 man=passthrough, texinfo=passthrough)
+    app.add_directive("kb-compare", CompareDirective)
+    app.connect("doctree-resolved", fill_compare)
 
 
 def _setup_builds(app: Sphinx) -> None:
