@@ -367,6 +367,10 @@ def write_conf(root: Path, variant: str, patch_pybtex: bool = False, extra_conf:
     text += extra_conf
     (root / "conf.py").write_text(text, encoding="utf8")
     shutil.copy2(HERE / "_counter.py", root / "_counter.py")
+    # the templates conf.py names (the theme's accessibility fixes, the search markup): both
+    # variants use them, as the real site does
+    shutil.copytree(REPO / "docs" / "_templates", root / "docs" / "_templates",
+                    dirs_exist_ok=True)
 
 
 @dataclass
