@@ -9,7 +9,8 @@ At ``build-finished`` it appends one JSON line to the file named by ``$LABKB_BEN
   ``-j``, since Sphinx resolves every doctree there before handing it to a writer process);
 - ``phases``: seconds from ``config-inited`` to reading, end of reading, writing, end (wall
   time), and the same marks in CPU seconds of the main process (``cpu_phases``);
-- ``groups``: per kind of page (entry, area, index, other), the count and the CPU seconds spent
+- ``groups``: per kind of page (entry, area, overview, person, publications, references, index,
+  other), the count and the CPU seconds spent
   reading and resolving+writing them (serial builds only: with ``-j`` the reading and writing
   happen in worker processes). CPU time of this process, not wall time, so that other programs
   running on the machine do not count.
@@ -26,11 +27,16 @@ ENV_VAR = "LABKB_BENCH_COUNTER"
 
 
 def group_of(docname: str) -> str:
+    """The kind of page: one per output the synthetic site has (see ``sitegen.py``)."""
     folder, _, leaf = docname.rpartition("/")
     if folder in ("projects", "models") and leaf != "index":
         return "entry"
-    if folder == "research" and leaf != "index":
-        return "area"
+    if folder == "research":
+        return "overview" if leaf == "index" else "area"
+    if folder == "people" and leaf != "index":
+        return "person"
+    if docname in ("publications", "references"):
+        return docname
     if leaf == "index":
         return "index"
     return "other"

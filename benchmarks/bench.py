@@ -51,6 +51,7 @@ sys.path.insert(0, str(HERE))
 
 import report  # noqa: E402
 import searchbench  # noqa: E402
+import servebench  # noqa: E402
 import sitegen  # noqa: E402
 from _counter import ENV_VAR  # noqa: E402
 
@@ -196,7 +197,8 @@ def _exactness(run: dict[str, Any], expected_read: set[str] | None,
 
 
 def bench_case(work: Path, n: int, m: int, parallel: bool, log: Any, repeat: int = 1,
-               budget: float = 0.0, patch_pybtex: bool = False) -> dict[str, Any]:
+               budget: float = 0.0, patch_pybtex: bool = False,
+               serve: bool = True) -> dict[str, Any]:
     """Generate the labkb and baseline projects of one size and time their builds.
 
     The two variants run in lockstep (labkb, baseline, labkb, ...) so that a slow patch of the
@@ -259,6 +261,13 @@ def bench_case(work: Path, n: int, m: int, parallel: bool, log: Any, repeat: int
         step("noop")
         step("edit_yaml", prepare=lambda v, site: edited[v].update(entry=sitegen.edit_entry(site)))
         step("edit_bib", prepare=lambda v, site: edited[v].update(key=sitegen.edit_bib(site)))
+        if serve:  # make serve: sphinx-autobuild and chromium, after the incremental builds
+            log(f"  labkb    n={n:<5d} m={m:<5d} serve     ... ")
+            try:
+                runs["labkb"]["full"]["serve"] = servebench.measure(sites["labkb"])
+            except RuntimeError as exc:  # recorded, not fatal: the other figures stand
+                runs["labkb"]["full"]["serve"] = {"error": str(exc)}
+            log(json.dumps(runs["labkb"]["full"]["serve"]) + "\n")
         if parallel:
             step("full_j2", jobs=2, clean=True)
     out: dict[str, Any] = {}
@@ -443,6 +452,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="cache pybtex's plugin look-ups in both variants (a workaround for "
                         "a slow path of pybtex 0.26, see sitegen.PYBTEX_PATCH); recorded in the "
                         "results")
+    parser.add_argument("--no-serve", action="store_true",
+                        help="skip the make serve figures (sphinx-autobuild and chromium: seconds "
+                        "from saving a YAML file to the browser showing the new page)")
     parser.add_argument("--merge", action="store_true",
                         help="keep the cases already in --out that this run does not measure "
                         "(refused unless they were measured at this same clean commit)")
@@ -515,7 +527,8 @@ def main(argv: list[str] | None = None) -> int:
                 case: dict[str, Any] = {"n": n, "m": m, "pybtex_patch": args.patch_pybtex,
                                         **measured()}
                 case.update(bench_case(work, n, m, n in args.parallel_sizes, log, args.repeat,
-                                       args.repeat_budget, args.patch_pybtex))
+                                       args.repeat_budget, args.patch_pybtex,
+                                       serve=not args.no_serve))
                 case["ratios"] = ratios(case["labkb"], case["baseline"])
                 results["cases"].append(case)
                 _save(results, args)  # keep what is done if a later case is interrupted

@@ -348,6 +348,38 @@ def search_lines(results: dict[str, Any]) -> list[str]:
                      "results page ms", "query: hits"], rows), ""]
 
 
+#: ``make serve``: the issue's limit at N=5000, M=5000 (seconds from saving a YAML file to the
+#: browser showing the new page; the real site's limit, 3 s, is not measured by the benchmark).
+SERVE_LIMIT_S = 12.0
+
+
+def serve_lines(results: dict[str, Any]) -> list[str]:
+    """The make serve table: per case, sphinx-autobuild and chromium on the labkb site."""
+    rows = []
+    for c in results.get("cases", []):
+        s = c["labkb"]["runs"].get("full", {}).get("serve")
+        if not s:
+            continue
+        if "error" in s:
+            rows.append([str(c["n"]), str(c["m"]), "–", "–", f"failed: {s['error']}"])
+            continue
+        worst = s["save_to_browser_max_s"]
+        status = ("ok" if worst <= SERVE_LIMIT_S else "over") \
+            if (c["n"], c["m"]) == (5000, 5000) else "–"
+        rows.append([str(c["n"]), str(c["m"]), ", ".join(f"{t:.1f}" for t in
+                                                         s["save_to_browser_s"]),
+                     f"{worst:.1f}", status])
+    if not rows:
+        return []
+    return ["### make serve", "",
+            "sphinx-autobuild on the labkb site after its builds, an entry page open in chromium; "
+            "each edit of that entry's summary timed from the YAML file written to the page "
+            "showing the new text (`benchmarks/servebench.py`: watcher, incremental build, "
+            f"reload, render). Limit at N=5000, M=5000: {SERVE_LIMIT_S:.0f} s (wall time, so the "
+            "machine's load counts).", "",
+            *_table(["N", "M", "each edit s", "slowest s", "status"], rows), ""]
+
+
 def render_group(results: dict[str, Any], patched: bool) -> list[str]:
     """The tables of the cases run with (or without) ``--patch-pybtex``."""
     if patched:
@@ -364,6 +396,7 @@ def render_group(results: dict[str, Any], patched: bool) -> list[str]:
     lines += [""]
 
     lines += search_lines(results)
+    lines += serve_lines(results)
     lines += ["### Build times", "",
               "Wall time and CPU time (user + system of the build and its worker processes) in "
               "seconds, the smallest of the repeated runs; `read/written` are the documents "
@@ -436,10 +469,13 @@ def render_group(results: dict[str, Any], patched: bool) -> list[str]:
                      "doctrees MB"], rows)
     lines += [""]
 
+    lines += _output_shares(results)
+
     lines += ["### Incremental builds: which pages", "",
               "Expected written: the pages that show the edited data (for a YAML edit, its page, "
               "its kind's index, its areas' grids, the pages of entries relating to it; for a "
-              "`.bib` edit, the bibliography and the pages citing the record). Sphinx itself also "
+              "`.bib` edit, the bibliography, the pages citing the record and, with labkb, the "
+              "publication lists showing it and the overview). Sphinx itself also "
               "re-writes the toctree parent of every page it re-writes (`env.files_to_rebuild`): "
               "those are listed apart and not counted as extra.", ""]
     rows = []
@@ -459,6 +495,42 @@ def render_group(results: dict[str, Any], patched: bool) -> list[str]:
                      "extra", "toctree parents"], rows)
     lines += [""]
     return lines
+
+
+#: The kinds of page of the synthetic site (``_counter.group_of``), in the order shown.
+OUTPUTS = ("entry", "area", "overview", "person", "publications", "references", "index", "other")
+
+
+def output_shares(run: dict[str, Any]) -> dict[str, float]:
+    """Each kind of page's share of a full build's CPU time (reading + resolving and writing,
+    measured per page in a serial build); ``rest`` is start-up, pickling, the search index and
+    the exports. Empty when the build has no per-page figures."""
+    groups, total = run.get("groups") or {}, run.get(TIME)
+    if not groups or not total:
+        return {}
+    shares = {g: (v.get("read_s", 0.0) + v.get("write_s", 0.0)) / total
+              for g, v in groups.items()}
+    shares["rest"] = max(0.0, 1.0 - sum(shares.values()))
+    return shares
+
+
+def _output_shares(results: dict[str, Any]) -> list[str]:
+    lines = ["### Share of the full build per output (-j 1, CPU)", "",
+             "Each kind of page's reading plus resolving and writing, as a share of the full "
+             "build's CPU time; `rest` is start-up, the environment pickle, the search index and "
+             "the exports (`knowledge.json`, sitemap). Baseline pages are hand-written "
+             "equivalents (publication lists and the overview's counts as text, no charts).", ""]
+    rows = []
+    for c in results.get("cases", []):
+        for variant in ("labkb", "baseline"):
+            shares = output_shares(c[variant]["runs"]["full"])
+            if shares:
+                rows.append([str(c["n"]), str(c["m"]), variant,
+                             *(f"{100 * shares[g]:.0f}%" if g in shares else "–"
+                               for g in (*OUTPUTS, "rest"))])
+    if not rows:
+        return []
+    return [*lines, *_table(["N", "M", "variant", *OUTPUTS, "rest"], rows), ""]
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from conftest import copy_root
 from helpers import build, html, touch, warnings
@@ -191,14 +193,129 @@ def test_bibliography_formatting_is_cached_and_reused(make_app, src, monkeypatch
         return original(self, label, entry, *args, **kwargs)
 
     monkeypatch.setattr(BaseStyle, "format_entry", counting)
-    build(make_app, src, freshenv=True)
-    # every record of the :all: bibliography: once for the text, once for its tooltip
-    assert len(set(calls)) == 22 and len(calls) == 2 * 22 - 1  # (one record misses a field)
+    app, _ = build(make_app, src, freshenv=True)
+    # every record of the :all: bibliography once: its tooltip (same style) is the same text
+    assert len(set(calls)) == 22 and len(calls) == 22
+    assert kb_data(app)["bibformatted"] == 22
     calls.clear()
-    build(make_app, src)  # nothing changed
-    assert calls == []
+    app, _ = build(make_app, src)  # nothing changed
+    assert calls == [] and kb_data(app)["bibformatted"] == 0
     lab = src / "refs/lab.bib"
     touch(lab, lab.read_text(encoding="utf8").replace("Computer Things", "Computer Stuff"))
     app, _ = build(make_app, src)
-    assert calls == ["ada2023cv", "ada2023cv"]  # only the edited record is formatted again
+    assert calls == ["ada2023cv"]  # only the edited record is formatted again
+    assert kb_data(app)["bibformatted"] == 1
     assert "computer stuff" in html(app.outdir, "references.html").get_text().lower()
+
+
+def kb_data(app):
+    return app.env.get_domain("kb").data
+
+
+def test_bib_records_parsed_per_edit(make_app, src):
+    """A .bib edit parses only the records whose text changed, wherever they now start."""
+    app, _ = build(make_app, src, freshenv=True)
+    total = len(app.env.get_domain("cite").bibdata.data.entries)
+    assert kb_data(app)["bibread"]["read"].parsed == total
+    app, rec = build(make_app, src)  # nothing changed: nothing parsed, nothing read
+    assert kb_data(app)["bibread"]["read"].parsed == 0 and rec.read == set()
+    lab = src / "refs/lab.bib"
+    text = lab.read_text(encoding="utf8")
+    text = text.replace("Computer Things", "Computer Stuff")
+    touch(lab, text)
+    app, _ = build(make_app, src)
+    assert kb_data(app)["bibread"]["read"].parsed == 1  # the edited record only
+    # a record added at the top moves every other one down: one parse, lines still right
+    first = text.index("@")
+    touch(lab, text[:first] + "@misc{top2025, title = {Top}, year = {2025}}\n\n" + text[first:])
+    app, _ = build(make_app, src)
+    read = kb_data(app)["bibread"]["read"]
+    assert read.parsed == 1
+    cv = text[:text.index("ada2023cv")].count("\n") + 1 + 2
+    assert read.scan.location("ada2023cv") == f"{lab}:{cv}"
+    assert len(app.env.get_domain("cite").bibdata.data.entries) == total + 1
+    # the same records parsed whole by pybtex: the same keys in the same order, the same fields
+    from pybtex.database.input.bibtex import Parser
+
+    parser = Parser()
+    for name in app.config.bibtex_bibfiles:
+        parser.parse_file(str(src / name))
+    ours = app.env.get_domain("cite").bibdata.data.entries
+    assert list(ours) == list(parser.data.entries)
+    for key, entry in parser.data.entries.items():
+        assert dict(ours[key].fields) == dict(entry.fields), key
+        assert {r: [str(p) for p in ps] for r, ps in ours[key].persons.items()} == \
+            {r: [str(p) for p in ps] for r, ps in entry.persons.items()}, key
+
+
+def test_string_macro_edit_parses_the_records_after_it(make_app, src):
+    lab = src / "refs/lab.bib"
+    text = lab.read_text(encoding="utf8")
+    touch(lab, '@string{venue = "Old Venue"}\n\n' + text
+          + "\n@misc{usesmacro, title = {Macro}, howpublished = venue, year = {2024}}\n")
+    app, _ = build(make_app, src, freshenv=True)
+    entries = app.env.get_domain("cite").bibdata.data.entries
+    assert str(entries["usesmacro"].fields["howpublished"]) == "Old Venue"
+    touch(lab, lab.read_text(encoding="utf8").replace("Old Venue", "New Venue"))
+    app, _ = build(make_app, src)
+    entries = app.env.get_domain("cite").bibdata.data.entries
+    assert str(entries["usesmacro"].fields["howpublished"]) == "New Venue"
+    # every record after the @string of that file (the other files come before it)
+    after = lab.read_text(encoding="utf8").count("\n@")
+    assert kb_data(app)["bibread"]["read"].parsed == after
+
+
+def test_parallel_readers_send_back_no_bib_records(monkeypatch):
+    """A forked reader pickles the main process's .bib caches empty; the main process keeps them."""
+    import pickle
+
+    from labkb.sphinxext import state
+    from labkb.sphinxext.bibtex import KbBibData
+    from pybtex.database import BibliographyData, Entry
+
+    data = BibliographyData({"a": Entry("misc", fields={"title": "A"})})
+    bibdata, cache = KbBibData("utf-8", {"refs.bib": None}, data), state.MainOnly(x=1)
+    kept = pickle.loads(pickle.dumps((bibdata, cache)))
+    assert list(kept[0].data.entries) == ["a"] and kept[1] == {"x": 1}
+    monkeypatch.setattr(state, "_MAIN_PID", -1)  # as in a process forked by Sphinx
+    light = pickle.loads(pickle.dumps((bibdata, cache)))
+    assert list(light[0].data.entries) == [] and light[0].bibfiles == {} and light[1] == {}
+
+
+def test_parallel_build_with_bib_matches_serial(make_app, rootdir, tmp_path):
+    pages = {}
+    for jobs in (1, 2):
+        src = copy_root(rootdir, "kb-bib", tmp_path / f"j{jobs}")
+        for i in range(12):  # enough documents for Sphinx to read in parallel
+            (src / f"projects/p{i:02d}.yaml").write_text(
+                f"name: P{i:02d}\nsummary: Entry {i}.\nareas: [vision]\nyear: {2000 + i}\n"
+                "papers: [ada2024vision]\n", encoding="utf8")
+        app, _ = build(make_app, src, freshenv=True, parallel=jobs)
+        assert [w for w in warnings(app) if CORPUS_WARNING not in w] == []
+        lab = src / "refs/lab.bib"
+        touch(lab, lab.read_text(encoding="utf8").replace("Computer Things", "Computer Stuff"))
+        touch(src / "projects/p03.yaml", (src / "projects/p03.yaml").read_text(encoding="utf8")
+              .replace("Entry 3.", "Entry three."))
+        app, _ = build(make_app, src, parallel=jobs)
+        assert kb_data(app)["bibread"]["read"].parsed == 1
+        pages[jobs] = {p.relative_to(app.outdir).as_posix(): re.sub(
+            r"\?v=[0-9a-f]+", "", p.read_text(encoding="utf8")) for p in app.outdir.rglob("*.html")}
+    assert pages[1].keys() == pages[2].keys()
+    for name in pages[1]:
+        assert pages[1][name] == pages[2][name], name
+    assert "Computer Stuff" in pages[2]["people/ada.html"]
+
+
+def test_reused_pygments_formatters_highlight_as_new_ones():
+    from types import SimpleNamespace
+
+    from labkb.sphinxext.highlight import reuse_formatters
+    from sphinx.highlighting import PygmentsBridge
+
+    bridge = PygmentsBridge("html", "sphinx")
+    blocks = ['@article{a,\n  title = "A"\n}', '@misc{b, year = "2020"}']
+    fresh = [bridge.highlight_block(b, "bibtex") for b in blocks]
+    reuse_formatters(SimpleNamespace(builder=SimpleNamespace(highlighter=bridge,
+                                                             dark_highlighter=None)))
+    assert [bridge.highlight_block(b, "bibtex") for b in blocks * 2] == fresh * 2
+    assert len(bridge._labkb_formatters) == 1  # one formatter for both blocks

@@ -6,9 +6,7 @@ Independent of Sphinx, for the build and the ``labkb check`` command alike.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import pybtex.errors
@@ -16,17 +14,10 @@ from pybtex.database import BibliographyData
 from pybtex.database.input.bibtex import Parser
 from pybtex.scanner import PybtexSyntaxError
 
-from labkb.core.fields import unsafe_uri
+from labkb.core.bibread import BibScan, entry_lines, read_bibfiles
 from labkb.core.problems import Problem
 
-#: ``@type{key,`` at the start of an entry (``@string``/``@comment``/``@preamble`` are not entries).
-ENTRY_RE = re.compile(r"^[ \t]*@[ \t]*(?!(?:string|comment|preamble)\b)([A-Za-z]+)[ \t]*[{(][ \t]*"
-                      r"([^,\s{}()]+)[ \t]*,", re.M | re.I)
-
-
-def entry_lines(text: str) -> list[tuple[str, int]]:
-    """``(key, line)`` of every entry, in file order."""
-    return [(m.group(2), text.count("\n", 0, m.start()) + 1) for m in ENTRY_RE.finditer(text)]
+__all__ = ["BibScan", "check_bibfiles", "entry_lines", "parse_lenient", "scan_bibfiles"]
 
 
 def parse_lenient(text: str, path: str) -> tuple[BibliographyData, list[Problem]]:
@@ -59,20 +50,6 @@ def _key_before(text: str, line: int) -> str:
     return key
 
 
-@dataclass(slots=True)
-class BibScan:
-    """What reading the .bib files found: their problems, and where each record is."""
-
-    problems: list[Problem] = field(default_factory=list)
-    #: case-folded key -> (file, line) of the record that counts (the first definition)
-    locations: dict[str, tuple[str, int]] = field(default_factory=dict)
-
-    def location(self, key: str) -> str | None:
-        """``file:line`` of a record, for warnings about it (None for an unknown key)."""
-        where = self.locations.get(key.casefold())
-        return f"{where[0]}:{where[1]}" if where else None
-
-
 def check_bibfiles(paths: Iterable[Path]) -> list[Problem]:
     """Missing files, syntax errors and keys defined twice (case-insensitively, as BibTeX does)."""
     return scan_bibfiles(paths).problems
@@ -80,33 +57,6 @@ def check_bibfiles(paths: Iterable[Path]) -> list[Problem]:
 
 def scan_bibfiles(paths: Iterable[Path]) -> BibScan:
     """:func:`check_bibfiles`, keeping the records' locations: pybtex and sphinxcontrib-bibtex do
-    not know them, and every warning about a record should name its file and line."""
-    scan = BibScan()
-    problems, first = scan.problems, scan.locations
-    for path in paths:
-        name = str(path)
-        try:
-            text = Path(path).read_text(encoding="utf-8-sig")
-        except FileNotFoundError:
-            problems.append(Problem(name, 1, "", "bib file not found", "bib"))
-            continue
-        except (OSError, UnicodeDecodeError) as exc:
-            problems.append(Problem(name, 1, "", f"cannot read the bib file: {exc}", "bib"))
-            continue
-        data, found = parse_lenient(text, name)
-        problems += found
-        lines = dict(reversed(entry_lines(text)))  # the first line of each key
-        for key, entry in data.entries.items():
-            url = str(entry.fields.get("url", "")).strip()
-            if unsafe_uri(url):
-                problems.append(Problem(name, lines.get(key, 1), key, f"url: {url!r} is not an "
-                                        "http(s) link and is not linked", "link"))
-        for key, line in entry_lines(text):
-            folded = key.casefold()
-            if folded in first:
-                where = f"{first[folded][0]}:{first[folded][1]}"
-                problems.append(Problem(name, line, key, f"duplicate BibTeX key (first defined at "
-                                        f"{where}); this entry is ignored", "bib"))
-            else:
-                first[folded] = (name, line)
-    return scan
+    not know them, and every warning about a record should name its file and line. The build
+    gets the same from the record-by-record read it uses for sphinxcontrib-bibtex."""
+    return read_bibfiles(paths).scan

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import unicodedata
@@ -33,8 +34,10 @@ LINK_FIELDS = [("arxiv", "arXiv"), ("html", "HTML"), ("pdf", "PDF"), ("supp", "S
 _HTTP = re.compile(r"^https?://[^\s<>\"']+$")
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def plain(latex: str) -> str:
-    """LaTeX-ish BibTeX text as plain text (braces, accents and macros resolved)."""
+    """LaTeX-ish BibTeX text as plain text (braces, accents and macros resolved); remembered, as
+    names, venues and keywords repeat across records and decoding LaTeX is slow."""
     try:
         text = Text.from_latex(latex).render(_PLAIN)
     except Exception:  # malformed LaTeX: show it as written rather than fail
@@ -114,16 +117,33 @@ def bibtex(key: str, entry: Entry) -> str:
     return str(_WRITER.to_string(BibliographyData({key: clean}))).strip()
 
 
-def summary(key: str, entry: Entry) -> dict[str, Any]:
-    """What selection and change detection need to know of an entry (plain, picklable)."""
-    text = _WRITER.to_string(BibliographyData({key: entry}))
+def summary(key: str, entry: Entry, digest: str | None = None) -> dict[str, Any]:
+    """What selection and change detection need to know of an entry (plain, picklable);
+    ``digest`` identifies the record's text (computed from the entry when not given)."""
+    if digest is None:
+        text = _WRITER.to_string(BibliographyData({key: entry}))
+        digest = hashlib.sha1(text.encode("utf8")).hexdigest()
     return {
         "key": key,
-        "digest": hashlib.sha1(text.encode("utf8")).hexdigest(),
+        "digest": digest,
         "year": year(entry),
         "areas": keywords(entry),
         "authors": [name_key(a) for a in authors(entry)],
         "people": [p.strip().casefold() for p in entry.fields.get("people", "").split(",")
                    if p.strip()],
         "selected": is_true(entry, "selected"),
+    }
+
+
+def view(key: str, entry: Entry) -> dict[str, Any]:
+    """Everything a publication list and the export show of a record, as plain text (picklable):
+    computed once per record text, since decoding LaTeX and writing BibTeX are slow."""
+    return {
+        "key": key, "type": entry.type, "title": field(entry, "title"),
+        "authors": authors(entry), "year": year(entry), "venue": venue(entry),
+        "note": field(entry, "note"), "abbr": field(entry, "abbr"),
+        "award": (field(entry, "award_name") or "Award", field(entry, "award"))
+        if entry.fields.get("award_name") or entry.fields.get("award") else None,
+        "links": links(entry), "abstract": field(entry, "abstract"), "areas": keywords(entry),
+        "bibtex": bibtex(key, entry),
     }

@@ -28,20 +28,18 @@ def write_if_changed(path: Path, text: str) -> None:
         path.write_text(text, encoding="utf8")
 
 
-def publication_record(key: str, entry: Any) -> dict[str, Any]:
-    """One .bib record (a pybtex entry) as the export shows it."""
-    record: dict[str, Any] = {"key": key, "type": entry.type,
-                              "title": bibdata.field(entry, "title"),
-                              "authors": bibdata.authors(entry)}
-    if bibdata.year(entry):
-        record["year"] = bibdata.year(entry)
-    for name, value in (("venue", bibdata.venue(entry)), ("abstract",
-                                                          bibdata.field(entry, "abstract"))):
-        if value:
-            record[name] = value
-    if bibdata.keywords(entry):
-        record["areas"] = bibdata.keywords(entry)
-    links = dict((label.lower(), url) for label, url in bibdata.links(entry))
+def publication_record(view: dict[str, Any]) -> dict[str, Any]:
+    """One .bib record as the export shows it, from its :func:`labkb.core.bibdata.view`."""
+    record: dict[str, Any] = {"key": view["key"], "type": view["type"], "title": view["title"],
+                              "authors": view["authors"]}
+    if view["year"]:
+        record["year"] = view["year"]
+    for name in ("venue", "abstract"):
+        if view[name]:
+            record[name] = view[name]
+    if view["areas"]:
+        record["areas"] = view["areas"]
+    links = dict((label.lower(), url) for label, url in view["links"])
     if links:
         record["links"] = links
     return record

@@ -8,53 +8,90 @@ from typing import Any
 
 import pybtex.errors
 from docutils import nodes
+from pybtex.database import BibliographyData
 from sphinx.application import Sphinx
 from sphinx.util import logging
 
-from labkb.core.bibcheck import BibScan, scan_bibfiles
+try:
+    from sphinxcontrib.bibtex.bibfile import BibData
+except ImportError:  # without sphinxcontrib-bibtex, KbBibData is never made
+    BibData = tuple  # type: ignore[misc,assignment]
+
 from labkb.core.bibnorm import normalise, style_types
+from labkb.core.bibread import BibRead, BibScan, read_bibfiles
 from labkb.core.fields import unsafe_uri
 from labkb.core.problems import Problem
 from labkb.sphinxext.domain import cite_domain, kb_domain
 from labkb.sphinxext.report import warn
-from labkb.sphinxext.state import build_state
+from labkb.sphinxext.state import MainOnly, build_state, in_reader
 
 logger = logging.getLogger(__name__)
 
 
-def begin_lenient_parse(app: Sphinx) -> None:
-    """``builder-inited`` before sphinxcontrib-bibtex: collect pybtex errors instead of raising,
-    so one malformed entry or duplicate key does not discard the rest of its file."""
-    if "bibtex_bibfiles" in app.config:
+def read_bib(app: Sphinx) -> None:
+    """``builder-inited`` before sphinxcontrib-bibtex: read the .bib files record by record,
+    parsing only the records whose text changed since the last build, and hand the result to
+    sphinxcontrib-bibtex as its up-to-date cache, so it does not parse whole files again. When a
+    file cannot be read, sphinxcontrib-bibtex parses (and reports) as usual, with pybtex's errors
+    collected instead of raised, so one malformed entry does not discard the rest of its file."""
+    if "cite" not in app.env.domains or not app.config.bibtex_bibfiles:
+        return
+    from sphinxcontrib.bibtex.bibfile import BibFile, get_mtime, is_bibdata_outdated
+
+    cite, kb = cite_domain(app.env), kb_domain(app.env).data
+    given = [Path(app.confdir, p) for p in app.config.bibtex_bibfiles]
+    resolved = [p.resolve() for p in given]
+    encoding = app.config.bibtex_encoding
+    previous = bib_read(app.env)
+    if previous is not None and not is_bibdata_outdated(cite.bibdata, resolved, encoding):
+        previous.parsed = 0  # nothing changed: sphinxcontrib-bibtex keeps what it has
+        return
+    mtimes = [get_mtime(p) for p in resolved]  # before reading: a later change is seen next time
+    read = read_bibfiles(given, encoding, previous.chunks if previous else None)
+    kb["bibread"] = MainOnly(read=read)
+    if read.complete:
+        cite.data["bibdata"] = KbBibData(encoding=encoding, data=read.data, bibfiles={
+            path: BibFile(mtime=mtime, keys=read.keys.get(str(name), {}))
+            for name, path, mtime in zip(given, resolved, mtimes, strict=True)})
+    else:
         capture = build_state(app).pybtex_capture = pybtex.errors.capture()
         capture.__enter__()
 
 
-def end_lenient_parse(app: Sphinx) -> None:
-    """``builder-inited`` after sphinxcontrib-bibtex: stop collecting; make the parsed records
-    renderable by the default style; report our own checks."""
+def check_bib(app: Sphinx) -> None:
+    """``builder-inited`` after sphinxcontrib-bibtex: stop collecting pybtex's errors; make the
+    parsed records renderable by the default style; report our own checks."""
     state = build_state(app)
     capture, state.pybtex_capture = state.pybtex_capture, None
-    if capture is None:
+    if capture is not None:
+        capture.__exit__(None, None, None)
+    read = bib_read(app.env)
+    if read is None:
         return
-    capture.__exit__(None, None, None)
-    paths = [Path(app.confdir, p) for p in app.config.bibtex_bibfiles]
-    stamp = [(str(p), p.stat().st_mtime if p.exists() else None) for p in paths]
-    data = kb_domain(app.env).data
-    cached = data.get("bibcheck")
-    if cached is None or cached[0] != stamp or not isinstance(cached[1], BibScan):
-        cached = data["bibcheck"] = (stamp, scan_bibfiles(paths))
-    scan: BibScan = cached[1]
-    problems = list(scan.problems)
+    problems = list(read.scan.problems)
     found = normalise(known_keys(app.env) or {}, style_types(_default_style(app)))
     for key, written in found.unknown_types:
-        problems.append(_record_problem(scan, key, f"unknown BibTeX entry type @{written}; "
+        problems.append(_record_problem(read.scan, key, f"unknown BibTeX entry type @{written}; "
                                         "rendered as @misc"))
     for key, target in found.missing_parents:
-        problems.append(_record_problem(scan, key, f"crossref {target!r} is not a record of any "
-                                        ".bib file; nothing is inherited"))
+        problems.append(_record_problem(read.scan, key, f"crossref {target!r} is not a record of "
+                                        "any .bib file; nothing is inherited"))
     for problem in problems:  # reported on every build while the problem is there
         warn(problem)
+
+
+def bib_read(env: Any) -> BibRead | None:
+    """What the last record-by-record read of the .bib files found (None without .bib files)."""
+    holder = kb_domain(env).data.get("bibread") if "kb" in env.domains else None
+    read = holder.get("read") if isinstance(holder, dict) else None
+    return read if isinstance(read, BibRead) else None
+
+
+
+def bib_token(env: Any, key: str) -> str | None:
+    """The digest of a record's text (None if unknown): equal tokens, equal records."""
+    read = bib_read(env)
+    return None if read is None else read.tokens.get(key.casefold())
 
 
 def _default_style(app: Sphinx) -> Any:
@@ -77,10 +114,8 @@ def _record_problem(scan: BibScan, key: str, message: str) -> Problem:
 
 def record_location(env: Any, key: str) -> str | None:
     """``file:line`` of the record ``key`` in the .bib files, if known."""
-    cached = kb_domain(env).data.get("bibcheck")
-    if cached is None or not isinstance(cached[1], BibScan):
-        return None
-    return cached[1].location(key)
+    read = bib_read(env)
+    return None if read is None else read.scan.location(key)
 
 
 def bib_stamp(cite: Any) -> dict[str, float]:
@@ -102,17 +137,17 @@ def _entry_digest(entry: Any) -> tuple[Any, ...]:
 
 
 def cached_bibtex_domain() -> type | None:
-    """sphinxcontrib-bibtex's domain with its formatting cached.
+    """sphinxcontrib-bibtex's domain with its formatting cached, and its quadratic look-ups gone.
 
-    sphinxcontrib-bibtex formats every entry of every bibliography on every build: seconds for a
-    few thousand records, even when nothing changed. Here a build that read no document and saw no
-    .bib change keeps the citations pickled with the environment, and otherwise every entry whose
-    record, label and style are unchanged reuses its formatted text (cached in the environment).
-    The method below is sphinxcontrib-bibtex 2.7's ``get_formatted_entries`` with that cache.
+    sphinxcontrib-bibtex formats every entry of every bibliography on every build (twice with
+    tooltips): seconds for a few thousand records, even when nothing changed. Here a build that
+    read no document and saw no .bib change keeps the citations pickled with the environment;
+    otherwise an entry whose record (its token, see :mod:`labkb.core.bibread`) and style are
+    unchanged reuses its formatted text, and a tooltip in the same style is the same text. The
+    methods below are sphinxcontrib-bibtex 2.7's, with that cache, and with the documents citing
+    each key (and each document's position) looked up once per build instead of once per entry.
     """
     try:
-        import pybtex.plugin
-        from pybtex.style.formatting import BaseStyle
         from sphinxcontrib.bibtex.domain import BibtexDomain
     except ImportError:
         return None
@@ -124,40 +159,106 @@ def cached_bibtex_domain() -> type | None:
             kb = kb_domain(env).data
             unchanged = (not kb.get("reread", True) and kb.get("bibstamp") == stamp
                          and self.citations)
+            kb["bibformatted"] = 0
             if unchanged:
                 return []
             self._labkb_fresh: dict[Any, Any] = {}
+            self._labkb_cited: dict[str, set[str]] | None = None
             result = super().env_updated()
-            kb["bibformat"] = self._labkb_fresh  # only what this build used: no growth
+            kb["bibformat"] = MainOnly(self._labkb_fresh)  # only what this build used
             return result
+
+        def get_all_cited_keys(self, docnames):  # type: ignore[no-untyped-def]
+            position = {name: i for i, name in enumerate(docnames)}
+            for ref in sorted(self.citation_refs, key=lambda c: position[c.docname]):
+                for target in ref.targets:
+                    yield target.key
+
+        def get_filtered_entries(self, bibliography_key):  # type: ignore[no-untyped-def]
+            return _filtered_entries(self, bibliography_key)
 
         def get_formatted_entries(self, bibliography_key, docnames, tooltips,  # type: ignore
                                   tooltips_style):
-            env = self.env
-            cache: dict[Any, Any] = kb_domain(env).data.get("bibformat") or {}
-            fresh: dict[Any, Any] = getattr(self, "_labkb_fresh", {})
-            bibliography = self.bibliographies[bibliography_key]
-            entries = dict(self.get_sorted_entries(bibliography_key, docnames))
-            style: BaseStyle = pybtex.plugin.find_plugin("pybtex.style.formatting",
-                                                         bibliography.style)()
-            style2 = None
-            if tooltips:
-                style2 = (pybtex.plugin.find_plugin("pybtex.style.formatting", tooltips_style)()
-                          if tooltips_style else style)
-            sorted_entries = list(style.sort(entries.values()))
-            labels = style.format_labels(sorted_entries)
-            for label, entry in zip(labels, sorted_entries, strict=False):
-                full = bibliography.labelprefix + label
-                key = (bibliography.style, tooltips and tooltips_style, full, _entry_digest(entry))
-                if key not in cache:
-                    cache[key] = _format(style, style2, full, entry)
-                text, tooltip, problem = fresh[key] = cache[key]
-                if problem:  # reported on every build that formats the bibliography
-                    _report_format_problem(env, entry.key, problem,
-                                           (bibliography_key.docname, bibliography.line))
-                yield entry, text, tooltip
+            return _formatted_entries(self, bibliography_key, docnames, tooltips,
+                                      tooltips_style)
 
     return CachedBibtexDomain
+
+
+def _cited_docnames(domain: Any) -> dict[str, set[str]]:
+    """Key -> the documents citing it (computed once per build; upstream scans every citation
+    of every document for every entry of every bibliography)."""
+    cited = getattr(domain, "_labkb_cited", None)
+    if cited is None:
+        cited = {}
+        for ref in domain.citation_refs:
+            for target in ref.targets:
+                cited.setdefault(target.key, set()).add(ref.docname)
+        domain._labkb_cited = cited
+    return cited
+
+
+def _filtered_entries(domain: Any, bibliography_key: Any) -> Any:
+    """sphinxcontrib-bibtex 2.7's ``get_filtered_entries``, with :func:`_cited_docnames`."""
+    from sphinxcontrib.bibtex.domain import _FilterVisitor
+
+    bibliography = domain.bibliographies[bibliography_key]
+    cited = _cited_docnames(domain)
+    for entry in domain.get_entries(bibliography.bibfiles):
+        key = bibliography.keyprefix + entry.key
+        cited_docnames = cited.get(key, set())
+        visitor = _FilterVisitor(entry=entry, docname=bibliography_key.docname,  # type: ignore[no-untyped-call]
+                                 cited_docnames=cited_docnames)
+        try:
+            success = visitor.visit(bibliography.filter_)
+        except ValueError as err:
+            logger.warning(f"syntax error in :filter: expression; {err}",
+                           location=(bibliography_key.docname, bibliography.line),
+                           type="bibtex", subtype="filter_syntax_error")
+            success = bool(cited_docnames)  # recover by falling back to the default
+        if success or entry.key in bibliography.keys:
+            yield key, entry
+
+
+def _formatted_entries(domain: Any, bibliography_key: Any, docnames: list[str], tooltips: bool,
+                       tooltips_style: str) -> Any:
+    """sphinxcontrib-bibtex 2.7's ``get_formatted_entries``, formatting only what changed."""
+    import pybtex.plugin
+    from pybtex.style import FormattedEntry
+    from pybtex.style.formatting import BaseStyle
+
+    env = domain.env
+    kb = kb_domain(env).data
+    cache: dict[Any, Any] = kb.get("bibformat") or {}
+    fresh: dict[Any, Any] = getattr(domain, "_labkb_fresh", {})
+    bibliography = domain.bibliographies[bibliography_key]
+    entries = dict(domain.get_sorted_entries(bibliography_key, docnames))
+    style = pybtex.plugin.find_plugin("pybtex.style.formatting", bibliography.style)()
+    style2 = None
+    if tooltips:
+        style2 = (pybtex.plugin.find_plugin("pybtex.style.formatting", tooltips_style)()
+                  if tooltips_style and tooltips_style != bibliography.style else style)
+    # pybtex's own format_entry does not put the label in the text: then the text is reused
+    # whatever label the entry gets (labels shift when a record is added or re-sorted)
+    plain_label = type(style).format_entry is BaseStyle.format_entry
+    sorted_entries = list(style.sort(entries.values()))
+    labels = style.format_labels(sorted_entries)
+    for label, entry in zip(labels, sorted_entries, strict=False):
+        full = bibliography.labelprefix + label
+        token = bib_token(env, entry.key) or _entry_digest(entry)
+        key = (bibliography.style, tooltips and tooltips_style, None if plain_label else full,
+               token)
+        if key not in cache:
+            cache[key] = _format(style, style2, full, entry)
+            kb["bibformatted"] = kb.get("bibformatted", 0) + 1
+        text, tooltip, problem = fresh[key] = cache[key]
+        if problem:  # reported on every build that formats the bibliography
+            _report_format_problem(env, entry.key, problem,
+                                   (bibliography_key.docname, bibliography.line))
+        formatted = FormattedEntry(entry.key, text.text, full)
+        tip = None if tooltip is None else (formatted if tooltip is text
+                                            else FormattedEntry(entry.key, tooltip.text, full))
+        yield entry, formatted, tip
 
 
 def _report_format_problem(env: Any, key: str, problem: str | tuple[str, str],
@@ -173,14 +274,17 @@ def _report_format_problem(env: Any, key: str, problem: str | tuple[str, str],
 def _format(style: Any, style2: Any | None, label: str,
             entry: Any) -> tuple[Any, Any, tuple[str, str] | None]:
     """(text, tooltip, problem) of one record; a record that cannot be formatted shows the
-    error in bold, as sphinxcontrib-bibtex does, instead of stopping the build."""
+    error in bold, as sphinxcontrib-bibtex does, instead of stopping the build. A tooltip in the
+    same style is the text itself (formatted once)."""
     from pybtex.richtext import Tag
     from pybtex.style import FormattedEntry
     from pybtex.style.template import FieldIsMissing
 
     try:
-        return (style.format_entry(label, entry),
-                style2.format_entry(label, entry) if style2 else None, None)
+        text = style.format_entry(label, entry)
+        if style2 is None:
+            return text, None, None
+        return text, text if style2 is style else style2.format_entry(label, entry), None
     except FieldIsMissing as exc:
         problem = (str(exc), "missing_field")
     except Exception as exc:  # a pybtex error on odd input: one record, not the build
@@ -232,3 +336,16 @@ def drop_unsafe_links(app: Sphinx, doctree: nodes.document, docname: str) -> Non
         for ref in list(holder.findall(nodes.reference)):
             if unsafe_uri(ref.get("refuri", "")):
                 ref.replace_self(nodes.inline("", "", *ref.children))
+
+
+class KbBibData(BibData):
+    """sphinxcontrib-bibtex's ``BibData`` (every parsed record), pickled without its records by a
+    parallel reader process (see :class:`~labkb.sphinxext.state.MainOnly`): the main process
+    keeps its own and merges only the documents' bibliographies and citations from a reader."""
+
+    __slots__ = ()
+
+    def __reduce__(self) -> Any:
+        if in_reader():
+            return (BibData, (self.encoding, {}, BibliographyData()))
+        return (KbBibData, tuple(self))

@@ -89,11 +89,13 @@ class KBDomain(Domain):
         "reread": set(),  # documents this build re-reads
         "old": {},  # docname -> the entry record a re-read or removed document had
         "changed": True,  # whether the exports may show something new
-        "bibcheck": None,  # (.bib stamps, the scan of the .bib files: problems and locations)
+        "bibread": None,  # the record-by-record read of the .bib files (labkb.core.bibread)
         "bibformat": {},  # formatted .bib records of the last build, reused when unchanged
         "paperdates": {},  # .bib key -> title and day, of the records giving a full date
+        "bibformatted": 0,  # records this build formatted (the others were reused)
+        "bibview": {},  # bib key -> what lists and exports show of a record (with bibindex)
     }
-    data_version = 5
+    data_version = 6
 
     # -- recording, at read time -------------------------------------------------------------
     def note_entry(self, docname: str, record: EntryRecord) -> None:

@@ -9,6 +9,7 @@ from typing import Any
 
 from sphinx.application import Sphinx
 
+from labkb.core import bibdata
 from labkb.core.newsitem import News
 from labkb.core.people import Person
 from labkb.core.provenance import SourceDoc
@@ -46,7 +47,9 @@ def publications(app: Sphinx) -> list[dict[str, Any]]:
     if "cite" not in app.env.domains:
         return []
     records = cite_domain(app.env).bibdata.data.entries
-    out = [publication_record(key, entry) for key, entry in records.items()]
+    views = kb_domain(app.env).data.get("bibview") or {}  # kept by update_bibindex
+    out = [publication_record(views.get(key.casefold()) or bibdata.view(key, entry))
+           for key, entry in records.items()]
     return sorted(out, key=lambda r: r["key"].casefold())
 
 

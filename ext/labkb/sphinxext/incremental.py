@@ -45,6 +45,10 @@ def before_read(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None
     data = kb_domain(env).data
     data["context"] = build_context(env)
     data["reread"] = set(docnames)
+    if docnames and "cite" in env.domains:
+        # sphinxcontrib-bibtex computes every citation again after reading (env-updated);
+        # the old ones would only travel to and back from parallel readers
+        cite_domain(env).data["citations"] = []
 
 
 def pages_to_rewrite(app: Sphinx, env: BuildEnvironment) -> list[str]:

@@ -12,7 +12,6 @@ from collections import defaultdict
 from typing import Any
 
 from docutils import nodes
-from pybtex.database import Entry
 from sphinx.application import Sphinx
 
 from labkb.core import bibdata
@@ -20,6 +19,7 @@ from labkb.core.kb import KnowledgeBase
 from labkb.outputs.charts import figure, papers_per_year_svg
 from labkb.sphinxext.badges import badge, button, paragraph
 from labkb.sphinxext.cards import entry_uri
+from labkb.sphinxext.domain import kb_domain
 from labkb.sphinxext.nodes import kb_copy, kb_details, kb_div, kb_summary
 
 
@@ -30,6 +30,7 @@ class PublicationList:
                  lab: set[str], selector: dict[str, Any]) -> None:
         self.app, self.docname, self.entries = app, docname, entries
         self.kb, self.lab, self.selector = kb, lab, selector
+        self.views: dict[str, dict[str, Any]] = kb_domain(app.env).data.get("bibview") or {}
         self.prefix = re.sub(r"[^a-z0-9]+", "-", selector["label"].lower())
 
     def render(self, keys: list[str]) -> list[nodes.Node]:
@@ -47,7 +48,7 @@ class PublicationList:
         if self.selector["group"] == "year":
             groups: dict[str, list[str]] = defaultdict(list)
             for key in keys:
-                year = bibdata.year(self.entries[key])
+                year = self.view(key)["year"]
                 groups[str(year) if year else "Undated"].append(key)
             for label, members in groups.items():
                 group = kb_div("", classes=["kb-pub-year"], data={"year": label})
@@ -85,39 +86,41 @@ class PublicationList:
                                  format="html"))
         return out
 
+    def view(self, key: str) -> dict[str, Any]:
+        """The record's display values, computed once per record text (see bibindex)."""
+        return self.views.get(key.casefold()) or bibdata.view(key, self.entries[key])
+
     def publication(self, key: str) -> nodes.Element:
-        entry: Entry = self.entries[key]
+        view = self.view(key)
         ident = f"pub-{self.prefix}-{re.sub(r'[^a-z0-9]+', '-', key.casefold())}"
-        title = bibdata.field(entry, "title") or key
+        title = view["title"] or key
         pub = kb_div("", classes=["kb-pub"], ids=[ident], data={
-            "key": key, "year": str(bibdata.year(entry) or ""),
-            "areas": " ".join(bibdata.keywords(entry)),
-            "text": " ".join([title, *bibdata.authors(entry), bibdata.venue(entry)])})
+            "key": key, "year": str(view["year"] or ""), "areas": " ".join(view["areas"]),
+            "text": " ".join([title, *view["authors"], view["venue"]])})
         head = paragraph(classes=["kb-pub-title"])
-        if entry.fields.get("abbr"):
-            head += badge(bibdata.field(entry, "abbr"), "primary", extra=("kb-venue",))
+        if view["abbr"]:
+            head += badge(view["abbr"], "primary", extra=("kb-venue",))
             head += nodes.Text(" ")
         head += nodes.strong("", title)
         pub += head
-        pub += self.authors(entry)
-        where = ", ".join(filter(None, [bibdata.venue(entry), bibdata.field(entry, "note"),
-                                        str(bibdata.year(entry) or "")]))
+        pub += self.authors(view["authors"])
+        where = ", ".join(filter(None, [view["venue"], view["note"], str(view["year"] or "")]))
         if where:
             pub += paragraph(nodes.emphasis("", where), classes=["kb-pub-venue"])
-        if entry.fields.get("award_name") or entry.fields.get("award"):
-            pub += paragraph(badge(bibdata.field(entry, "award_name") or "Award", "warning"),
-                             nodes.Text(" " + bibdata.field(entry, "award")),
-                             classes=["kb-pub-award"])
-        buttons = [button(label, url) for label, url in bibdata.links(entry)]
+        if view["award"]:
+            pub += paragraph(badge(view["award"][0], "warning"),
+                             nodes.Text(" " + view["award"][1]), classes=["kb-pub-award"])
+        buttons = [button(label, url) for label, url in view["links"]]
         if buttons:
             pub += paragraph(*buttons, classes=["kb-links"])
-        if entry.fields.get("abstract"):
-            pub += self.details("Abstract", [paragraph(nodes.Text(bibdata.field(entry,
-                                                                              "abstract")))])
+        if view["abstract"]:
+            pub += self.details("Abstract", [paragraph(nodes.Text(view["abstract"]))])
         code_id = f"{ident}-bibtex"
-        text = bibdata.bibtex(key, entry)
+        text = view["bibtex"]
         block = nodes.literal_block(text, text, language="bibtex", ids=[code_id])
-        pub += self.details("BibTeX", [kb_copy("", target=code_id), block])
+        # the BibTeX repeats what the list shows: left out of the search index (Sphinx's
+        # "no-search" class), which otherwise splits every record's text a second time
+        pub += self.details("BibTeX", [kb_copy("", target=code_id), block], ("no-search",))
         users = self.kb.citing(key)
         if users:
             para = paragraph(nodes.Text("Used by: "), classes=["kb-used-by"])
@@ -131,8 +134,7 @@ class PublicationList:
             pub += para
         return pub
 
-    def authors(self, entry: Entry) -> kb_div:
-        names = bibdata.authors(entry)
+    def authors(self, names: list[str]) -> kb_div:
         limit = self.app.config.kb_max_authors
         para = kb_div("", classes=["kb-pub-authors"])  # a div: it may hold a <details>
 
@@ -163,8 +165,8 @@ class PublicationList:
         return para
 
     @staticmethod
-    def details(label: str, body: list[nodes.Node]) -> kb_details:
-        node = kb_details("", classes=["kb-disclosure"])
+    def details(label: str, body: list[nodes.Node], extra: tuple[str, ...] = ()) -> kb_details:
+        node = kb_details("", classes=["kb-disclosure", *extra])
         node += kb_summary("", label)
         node.extend(body)
         return node

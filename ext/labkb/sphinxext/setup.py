@@ -10,10 +10,10 @@ from sphinx.application import Sphinx
 
 from labkb.core.version import __version__
 from labkb.sphinxext.bibtex import (
-    begin_lenient_parse,
     cached_bibtex_domain,
+    check_bib,
     drop_unsafe_links,
-    end_lenient_parse,
+    read_bib,
     safe_footcite_role,
 )
 from labkb.sphinxext.compare import CompareDirective, fill_compare
@@ -26,6 +26,7 @@ from labkb.sphinxext.exports import add_json_ld, note_write, write_exports
 from labkb.sphinxext.feeds import add_feed_links, write_machine_files
 from labkb.sphinxext.graph import GraphDirective, fill_graphs, graph_pages_to_rewrite
 from labkb.sphinxext.grids import CardDirective, GridDirective, fill_grids
+from labkb.sphinxext.highlight import reuse_formatters
 from labkb.sphinxext.incremental import before_read, pages_to_rewrite, remember_old, reset
 from labkb.sphinxext.news import NewsDirective, fill_news
 from labkb.sphinxext.nodes import (
@@ -77,7 +78,7 @@ def setup_extension(app: Sphinx) -> dict[str, Any]:
     app.add_js_file("labkb-search.js", loading_method="defer")
     return {
         "version": __version__,
-        "env_version": 5,
+        "env_version": 6,
         "parallel_read_safe": True,
         "parallel_write_safe": True,
     }
@@ -104,8 +105,8 @@ def _setup_bibtex(app: Sphinx) -> None:
         app.add_role("footcite", footcite, override=True)
         for name in ("p", "t"):
             app.add_role_to_domain("footcite", name, footcite, override=True)
-    app.connect("builder-inited", begin_lenient_parse, priority=450)
-    app.connect("builder-inited", end_lenient_parse, priority=550)
+    app.connect("builder-inited", read_bib, priority=450)
+    app.connect("builder-inited", check_bib, priority=550)
     app.connect("doctree-resolved", drop_unsafe_links)
 
 
@@ -159,6 +160,7 @@ def _setup_builds(app: Sphinx) -> None:
     app.connect("env-before-read-docs", before_read)
     app.connect("env-get-updated", pages_to_rewrite)
     app.connect("doctree-resolved", teach_jieba)
+    app.connect("builder-inited", reuse_formatters)
     app.connect("builder-inited", choose_engine)
     app.connect("doctree-read", show_page_zh)
     app.connect("html-page-context", page_context)

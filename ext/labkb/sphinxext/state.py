@@ -8,6 +8,7 @@ pybtex's open error capture while sphinxcontrib-bibtex parses the .bib files.
 
 from __future__ import annotations
 
+import os
 import weakref
 from dataclasses import dataclass
 from typing import Any
@@ -35,3 +36,33 @@ def build_state(app: Sphinx) -> BuildState:
     if state is None:
         state = _STATES[app] = BuildState()
     return state
+
+
+#: The process that imported the extension: Sphinx's main process. Its parallel readers are forks.
+_MAIN_PID = os.getpid()
+
+
+class MainOnly(dict[str, Any]):
+    """Build-wide caches in the domain data that only the main process uses (the .bib records,
+    their formatted text, summaries and export records).
+
+    With ``-j N``, each reading process sends its whole environment back to the main process,
+    pickled, once per chunk of documents, and the main process takes from it only what belongs to
+    the documents that chunk read. A forked reader has these caches in memory already; pickled
+    there, they are left out (empty), which makes each of those round trips smaller. Pickled by
+    the main process (the environment saved to disk), they are kept."""
+
+    def __reduce__(self) -> Any:
+        if in_reader():
+            return (MainOnly, ())
+        return (MainOnly, (), None, None, iter(self.items()))
+
+
+def main_only(value: Any) -> MainOnly:
+    """``value`` (a dict) as a :class:`MainOnly` dict."""
+    return value if isinstance(value, MainOnly) else MainOnly(value)
+
+
+def in_reader() -> bool:
+    """Whether this is a process forked by Sphinx (a parallel reader or writer)."""
+    return os.getpid() != _MAIN_PID
