@@ -64,37 +64,29 @@ def knowledge(kb: KnowledgeBase, url: Callable[[str], str],
             "graph": graph or {"nodes": [], "edges": []}}
 
 
+def _record_schema(kind: str, head: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """One kind's schema as an item of the export: ``head`` (id, url, ...) first and required,
+    the standalone schema's own keys dropped; returns it and its ``$defs``."""
+    schema = json_schema(kind)
+    defs = schema.pop("$defs", {})
+    schema["properties"] = {**head, **schema["properties"]}
+    schema["required"] = [*head, *schema.get("required", [])]
+    for key in ("$schema", "$id", "title"):
+        schema.pop(key, None)
+    return schema, defs
+
+
 def knowledge_schema() -> dict[str, Any]:
     """The JSON Schema of ``knowledge.json``: entries are the entry schema plus id, kind, url."""
-    entry = json_schema("model")
-    defs = entry.pop("$defs", {})
-    source = json_schema("source")
-    source.pop("$defs", None)
-    source["properties"] = {"id": {"type": "string"}, "url_on_site": {"type": "string"},
-                            **source["properties"]}
-    source["required"] = ["id", "url_on_site", *source.get("required", [])]
-    for key in ("$schema", "$id", "title"):
-        source.pop(key, None)
-    news = json_schema("news")
-    news.pop("$defs", None)
-    news["properties"] = {"id": {"type": "string"}, "url": {"type": "string"},
-                          **news["properties"]}
-    news["required"] = ["id", "url", *news.get("required", [])]
-    for key in ("$schema", "$id", "title"):
-        news.pop(key, None)
-    entry["properties"] = {"id": {"type": "string"}, "kind": {"enum": ["project", "model"]},
-                           "url": {"type": "string"}, **entry["properties"]}
-    entry["required"] = ["id", "kind", "url", *entry.get("required", [])]
-    for key in ("$schema", "$id", "title"):
-        entry.pop(key, None)
-    person = json_schema("person")
-    person.pop("$defs", None)
-    person["properties"] = {"id": {"type": "string"}, "url": {"type": "string"},
-                            **person["properties"]}
-    person["required"] = ["id", "url", *person.get("required", [])]
-    for key in ("$schema", "$id", "title"):
-        person.pop(key, None)
-    defs.update(json_schema("person").get("$defs", {}))
+    entry, defs = _record_schema("model", {"id": {"type": "string"},
+                                          "kind": {"enum": ["project", "model"]},
+                                          "url": {"type": "string"}})
+    source, _ = _record_schema("source", {"id": {"type": "string"},
+                                          "url_on_site": {"type": "string"}})
+    news, _ = _record_schema("news", {"id": {"type": "string"}, "url": {"type": "string"}})
+    person, person_defs = _record_schema("person", {"id": {"type": "string"},
+                                                    "url": {"type": "string"}})
+    defs.update(person_defs)
     publication = {
         "type": "object", "required": ["key", "type", "title", "authors"],
         "properties": {"key": {"type": "string"}, "type": {"type": "string"},
