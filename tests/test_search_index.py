@@ -3,6 +3,8 @@ by kb_search, and a missing binary a located warning (Sphinx's search then stays
 
 from __future__ import annotations
 
+import gzip
+import json
 import re
 from pathlib import Path
 
@@ -67,3 +69,54 @@ def test_missing_binary_is_a_located_warning(make_app, app_params, monkeypatch) 
                      r"\[kb\.search\]", warnings), warnings
     assert "Traceback" not in warnings
     assert not (app.outdir / "pagefind").exists()
+
+
+def fragments(out: Path) -> list[dict]:
+    """The pages as the Pagefind index holds them (gzipped JSON after a signature)."""
+    found = []
+    for path in (out / "pagefind" / "fragment").glob("*.pf_fragment"):
+        data = gzip.decompress(path.read_bytes())
+        assert data.startswith(b"pagefind_dcd")
+        found.append(json.loads(data[len(b"pagefind_dcd"):]))
+    return found
+
+
+@pytest.mark.sphinx("html", testroot="kb", freshenv=True, confoverrides=SITE,
+                    srcdir="kb-search-clean")
+def test_index_leaves_out_what_every_page_says(app) -> None:
+    """How to read an entry's graph and what the 译 mark means are on every entry page: not in
+    the index (the graph's list of links is)."""
+    app.build()
+    html = {p.relative_to(app.outdir).as_posix(): p.read_text(encoding="utf8")
+            for p in app.outdir.rglob("*.html")}
+    pages = fragments(app.outdir)
+
+    def source(page: dict) -> str:
+        path = page["url"].lstrip("/")
+        return html[path + "index.html" if path.endswith("/") or not path else path]
+
+    with_graph = [f for f in pages if "legend below" in source(f)]
+    with_mark = [f for f in pages if re.search("not a source(&#39;|')s wording", source(f))]
+    assert with_graph and with_mark
+    for page in pages:
+        text = page["content"].replace("\u200b", "")
+        assert "legend below" not in text and "The same links as a list" not in text
+        assert "not a source's wording" not in text
+    assert any("Connections" in f["content"] for f in with_graph)
+    assert "data-pagefind-filter" not in "".join(html.values())
+
+
+@pytest.mark.sphinx("html", testroot="kb", freshenv=True, confoverrides=SITE,
+                    srcdir="kb-search-rebuild")
+def test_a_rebuild_leaves_no_stale_index_files(make_app, app_params) -> None:
+    args, kwargs = app_params
+    app = make_app(*args, **kwargs)
+    app.build()
+    stale = app.outdir / "pagefind" / "fragment" / "zh_0000000.pf_fragment"
+    stale.write_bytes(b"old")
+    page = next(Path(app.srcdir).glob("projects/*.yaml"))
+    page.write_text(page.read_text(encoding="utf8") + "\n", encoding="utf8")
+    again = make_app(*args, **kwargs)
+    again.build()
+    assert not stale.exists()
+    assert (again.outdir / "pagefind" / "pagefind.js").is_file() and fragments(again.outdir)

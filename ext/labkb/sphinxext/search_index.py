@@ -10,6 +10,7 @@ Sphinx's own search.
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -25,9 +26,13 @@ from labkb.sphinxext.state import build_state
 
 logger = logging.getLogger(__name__)
 
-#: Parts of pages the index leaves out: card grids repeat the entries' own pages, and the
-#: filter bars are controls.
-EXCLUDE = ".kb-grid, .kb-filter, .headerlink"
+#: Parts of pages the index leaves out: card grids repeat the entries' own pages, the filter
+#: bars are controls, what Sphinx's search leaves out ("no-search": the BibTeX of each
+#: publication, which repeats the record shown above it), and what every entry page says alike:
+#: how to read its graph (the list of its links stays) and what the 译 mark means (words that
+#: made every entry page a hit of queries such as "l" or "of", and its excerpt longer).
+EXCLUDE = (".kb-grid, .kb-filter, .headerlink, .no-search, .kb-graph figcaption, "
+           ".kb-graph-legend-box, .kb-graph-list > .rubric, .kb-zh > .visually-hidden")
 BUNDLE = "pagefind"
 
 
@@ -128,8 +133,12 @@ def build_index(app: Sphinx, exception: Exception | None) -> None:
     state = build_state(app)
     if exception is not None or state.pagefind is None:
         return
-    if not state.wrote and (Path(app.outdir) / BUNDLE / "pagefind.js").exists():
+    folder = Path(app.outdir) / BUNDLE
+    if not state.wrote and (folder / "pagefind.js").exists():
         return
+    # Pagefind adds its files to the folder and removes none: without this, every rebuild would
+    # leave the fragments and index chunks of the pages it changed behind
+    shutil.rmtree(folder, ignore_errors=True)
     try:
         done = subprocess.run(pagefind_command(app, state.pagefind), capture_output=True,
                               text=True, timeout=1800, check=False)
