@@ -5,9 +5,11 @@
  * Docs' own search addon is on the page) shows ranked results while typing, grouped by kind, each
  * with its title, kind, area and a snippet with the match highlighted; Enter on a result opens it,
  * Enter otherwise opens search.html?q=... (the form's own submission, which also works without
- * JavaScript). Pagefind runs its search in a web worker and loads only the index chunks a query
- * needs. Queries match all their words first, then any of them; Chinese is split into words by
- * the browser (Intl.Segmenter), as Pagefind's extended build split the pages.
+ * JavaScript). The search runs in a web worker (labkb-search-worker.js: Pagefind, the ranking,
+ * and the data of the results shown, nothing more); the page renders. Pagefind loads only the
+ * index chunks a query needs, and the worker only the pages it shows or ranks. Queries match all
+ * their words first, then any of them; Chinese is split into words by the browser
+ * (Intl.Segmenter), as Pagefind's extended build split the pages.
  */
 (() => {
   "use strict";
@@ -21,87 +23,64 @@
     person: ["People", "人物"], paper: ["Papers", "论文"], news: ["News", "新闻"],
     source: ["Sources", "来源"], page: ["Pages", "页面"],
   };
-  // Pagefind's BM25-like ranking: long pages (areas, lists) are penalised less than by default,
-  // since they are what a reader typing an area's or a kind's name wants.
-  const RANKING = { pageLength: 0.2, termFrequency: 1.0, termSaturation: 1.2, termSimilarity: 1.0 };
-  // Sources are the documents behind the pages: shown, but after the pages built from them.
-  const KIND_FACTOR = { source: 0.5 };
-  const BOOST_WINDOW = 24;    // results whose names are compared with the query
   const SUGGEST_LIMIT = 8;     // results shown while typing
   const PAGE_LIMIT = 50;       // results rendered at once on the results page
-  const DEBOUNCE_MS = 25;
+  const WORKER = new URL("labkb-search-worker.js",
+                         (document.currentScript && document.currentScript.src) || document.baseURI);
 
-  let engine = null;
-  function pagefind() {
-    if (!engine) {
-      engine = import(BUNDLE).then(async (pf) => {
-        await pf.options({ baseUrl: ROOT.pathname, excerptLength: 26, ranking: RANKING });
-        await pf.init();
-        return pf;
+  let client = null;
+  /** The search engine: ``call(message)`` answers a message of labkb-search-worker.js (in its
+   * worker, or in the page when module workers are not available). */
+  function engine() {
+    if (!client) client = inWorker().catch(() => inPage());
+    return client;
+  }
+  function inWorker() {
+    return new Promise((resolve, reject) => {
+      const worker = new Worker(WORKER, { type: "module" });
+      const waiting = new Map();
+      let next = 0;
+      const call = (message) => new Promise((ok, fail) => {
+        const id = ++next;
+        waiting.set(id, { ok, fail });
+        worker.postMessage({ ...message, id });
       });
-    }
-    return engine;
-  }
-
-  const segmenter = typeof Intl !== "undefined" && Intl.Segmenter
-    ? new Intl.Segmenter("zh", { granularity: "word" }) : null;
-  /** The words of a query (Chinese split by the browser), lower-cased, without duplicates. */
-  function words(query) {
-    const out = [];
-    const parts = segmenter
-      ? Array.from(segmenter.segment(query)).filter((s) => s.isWordLike).map((s) => s.segment)
-      : query.split(/\s+/);
-    for (const w of parts) {
-      const word = w.trim().toLowerCase();
-      if (word && !out.includes(word)) out.push(word);
-    }
-    return out;
-  }
-
-  /** Results for a query: pages with every word first (Pagefind's ranking), then pages with
-   * some of the words, by how many they have and their summed score. */
-  const squash = (s) => s.toLowerCase().replace(/[\s\-_.·:]+/g, "");
-  /** The first results re-ordered by their score times a boost: x3 when the query is the page's
-   * title or other name (or one of them starts with it), x1.5 when the title contains it; x0.5
-   * for source documents. Their data is loaded (and kept) for it. */
-  async function boost(results, query) {
-    const q = squash(query);
-    const head = results.slice(0, BOOST_WINDOW);
-    await Promise.all(head.map(async (r) => { r.kbData = r.kbData || await r.data(); }));
-    const scored = head.map((r, i) => {
-      const meta = r.kbData.meta;
-      const names = [meta.title || "", ...(meta.names || "").split(" | ")].map(squash)
-        .filter(Boolean);
-      let factor = KIND_FACTOR[meta.kind] || 1;
-      if (q && names.some((n) => n === q || n.startsWith(q))) factor *= 3;
-      else if (q && names.some((n) => n.includes(q))) factor *= 1.5;
-      return { r, i, score: r.score * factor };
+      worker.addEventListener("message", (event) => {
+        const answer = event.data;
+        const caller = waiting.get(answer.id);
+        if (!caller) return;
+        waiting.delete(answer.id);
+        if (answer.error) caller.fail(new Error(answer.error));
+        else caller.ok(answer);
+      });
+      let started = false;
+      worker.addEventListener("error", (event) => {
+        event.preventDefault();
+        for (const caller of waiting.values()) caller.fail(new Error("search worker failed"));
+        waiting.clear();
+        if (!started) { worker.terminate(); reject(new Error("search worker failed")); }
+      });
+      call({ type: "start", bundle: BUNDLE, root: ROOT.pathname })
+        .then(() => { started = true; resolve({ call }); }, reject);
     });
-    scored.sort((a, b) => b.score - a.score || a.i - b.i);
-    return scored.map((s) => s.r).concat(results.slice(BOOST_WINDOW));
   }
-
-  async function rank(query, limit) {
-    const pf = await pagefind();
-    const all = await boost((await pf.search(query)).results, query);
-    const terms = words(query);
-    if (terms.length < 2 || all.length >= limit) return { results: all, total: all.length };
-    const seen = new Set(all.map((r) => r.id));
-    const partial = new Map();
-    for (const term of terms) {
-      for (const r of (await pf.search(term)).results) {
-        if (seen.has(r.id)) continue;
-        const hit = partial.get(r.id) || { result: r, terms: 0, score: 0 };
-        hit.terms += 1;
-        hit.score += r.score;
-        partial.set(r.id, hit);
-      }
-    }
-    const rest = await boost(Array.from(partial.values())
-      .sort((a, b) => b.terms - a.terms || b.score - a.score).map((h) => h.result), query);
-    const results = all.concat(rest);
-    return { results, total: results.length };
+  async function inPage() {
+    const module = await import(WORKER.href);
+    const search = module.createEngine(BUNDLE, ROOT.pathname);
+    search.warm();
+    let next = 0;
+    return {
+      async call(message) {
+        try {
+          return await search[message.type]({ ...message, id: ++next });
+        } catch (error) {
+          if (error === module.STALE) return { stale: true };
+          throw error;
+        }
+      },
+    };
   }
+  async function ask(message) { return (await engine()).call(message); }
 
   /** The text of Pagefind's excerpt with the query's words marked (as DOM nodes: no HTML from
    * the index is inserted as such). */
@@ -126,31 +105,32 @@
     return frag;
   }
 
-  function kindOf(data) { return KINDS[data.meta.kind] ? data.meta.kind : "page"; }
+  function kindOf(item) { return KINDS[item.kind] ? item.kind : "page"; }
   function kindLabel(kind) { const [en, zh] = KINDS[kind]; return `${en} · ${zh}`; }
 
-  /** Loaded results grouped by kind, the group of the best result first, keeping the ranking
-   * inside each group (each item keeps its rank in ``item.rank``). */
+  /** Results grouped by kind, the group of the best result first, keeping the ranking inside
+   * each group (each item keeps its rank in ``item.rank``). */
   function grouped(items) {
     const groups = new Map();
     for (const item of items) {
-      const kind = kindOf(item.data);
+      const kind = kindOf(item);
       if (!groups.has(kind)) groups.set(kind, []);
       groups.get(kind).push(item);
     }
     return Array.from(groups.entries());
   }
 
-  function resultBody(el, data, terms) {
+  /** A result's title, kind and area, and its excerpt with the query's words marked. */
+  function resultBody(el, item, terms) {
     const title = document.createElement("span");
     title.className = "kb-result-title";
-    title.textContent = data.meta.title || data.url;
+    title.textContent = item.title || item.url;
     const info = document.createElement("span");
     info.className = "kb-result-meta";
-    info.textContent = [data.meta.kind, data.meta.area].filter(Boolean).join(" · ");
+    info.textContent = [item.kind, item.area].filter(Boolean).join(" · ");
     const excerpt = document.createElement("span");
     excerpt.className = "kb-result-excerpt";
-    excerpt.append(snippet(data.excerpt || "", terms));
+    excerpt.append(snippet(item.excerpt || "", terms));
     el.append(title, info, excerpt);
   }
 
@@ -182,8 +162,6 @@
 
     let active = -1;
     let options = [];
-    let generation = 0;
-    let timer = null;
 
     function close() {
       box.hidden = true;
@@ -198,18 +176,18 @@
       input.setAttribute("aria-activedescendant", options[i].id);
       options[i].scrollIntoView({ block: "nearest" });
     }
-    async function update() {
-      const query = input.value.trim();
-      const mine = ++generation;
+    let latest = 0;  // the number of the last query typed: only its results are rendered
+    /** The results of ``query`` in the list, unless a newer query was typed meanwhile. */
+    async function update(query, mine) {
+      const stale = () => mine !== latest;
       if (!query) { close(); list.replaceChildren(); status.textContent = ""; return; }
-      const { results, total } = await rank(query, SUGGEST_LIMIT);
-      const items = await Promise.all(results.slice(0, SUGGEST_LIMIT)
-        .map(async (r, rank) => ({ rank, data: r.kbData || await r.data() })));
-      if (mine !== generation) return; // a newer query is on its way
-      const terms = words(query);
+      const answer = await ask({ type: "search", session: id, query, limit: SUGGEST_LIMIT,
+                                 count: SUGGEST_LIMIT });
+      if (answer.stale || stale()) return;
+      const { results, total, terms, timings } = answer;
       const children = [];
       options = [];
-      for (const [kind, members] of grouped(items)) {
+      for (const [kind, members] of grouped(results)) {
         const group = document.createElement("div");
         group.setAttribute("role", "group");
         const label = document.createElement("div");
@@ -219,16 +197,16 @@
         label.textContent = kindLabel(kind);
         group.setAttribute("aria-labelledby", label.id);
         group.append(label);
-        for (const { rank, data } of members) {
+        for (const item of members) {
           const option = document.createElement("a");
-          option.dataset.rank = String(rank);
+          option.dataset.rank = String(item.rank);
           option.id = `${id}-o${options.length}`;
           option.className = "kb-suggest-option";
-          option.href = data.url;
+          option.href = item.url;
           option.tabIndex = -1;
           option.setAttribute("role", "option");
           option.setAttribute("aria-selected", "false");
-          resultBody(option, data, terms);
+          resultBody(option, item, terms);
           options.push(option);
           group.append(option);
         }
@@ -241,16 +219,16 @@
       list.dataset.query = query;
       // for the benchmark and the tests: when the results of which query were rendered
       document.dispatchEvent(new CustomEvent("kb-search-rendered",
-        { detail: { query, total, time: performance.now() } }));
+        { detail: { query, total, time: performance.now(), timings } }));
       input.setAttribute("aria-expanded", "true");
       status.textContent = total ? `${total} results; arrow keys to choose` : "No results";
       activate(-1);
     }
-    input.addEventListener("input", () => {
-      clearTimeout(timer);
-      timer = setTimeout(update, DEBOUNCE_MS);
-    });
-    input.addEventListener("focus", () => { pagefind(); });
+    // Every key asks the worker at once; a query it has not finished when a newer one comes
+    // stops there (keys typed during one search cost one more search, not one each), and its
+    // answer, if any, is not rendered.
+    input.addEventListener("input", () => { update(input.value.trim(), ++latest); });
+    input.addEventListener("focus", () => { engine(); });
     input.addEventListener("keydown", (event) => {
       if (event.key === "ArrowDown" || event.key === "ArrowUp") {
         if (box.hidden || !options.length) return;
@@ -293,16 +271,16 @@
     if (input) { input.value = query; input.focus(); }
     if (!query) { container.dataset.kbDone = "true"; return; }
     statusLine.textContent = "Searching…";
-    const { results, total } = await rank(query, PAGE_LIMIT);
-    const terms = words(query);
+    const first = await ask({ type: "search", session: "page", query, limit: PAGE_LIMIT,
+                              count: PAGE_LIMIT });
+    const { total, terms } = first;
     let shown = 0;
     const sections = new Map();
-    async function more() {
-      const batch = results.slice(shown, shown + PAGE_LIMIT);
-      shown += batch.length;
-      const first = shown - batch.length;
-      const items = await Promise.all(batch.map(async (r, i) => ({ rank: first + i,
-        data: r.kbData || await r.data() })));
+    /** The next results in their groups (the first batch came with the search). */
+    async function more(batch) {
+      const items = batch || (await ask({ type: "more", session: "page", from: shown,
+                                          count: PAGE_LIMIT })).results;
+      shown += items.length;
       for (const [kind, members] of grouped(items)) {
         let list = sections.get(kind);
         if (!list) {
@@ -316,17 +294,17 @@
           sections.set(kind, list);
           container.insertBefore(section, moreButton);
         }
-        for (const { rank, data } of members) {
+        for (const item of members) {
           const li = document.createElement("li");
-          li.dataset.rank = String(rank);
+          li.dataset.rank = String(item.rank);
           const link = document.createElement("a");
-          link.href = data.url;
-          resultBody(link, data, terms);
+          link.href = item.url;
+          resultBody(link, item, terms);
           li.append(link);
           list.append(li);
         }
       }
-      moreButton.hidden = shown >= results.length;
+      moreButton.hidden = shown >= total;
     }
     const moreButton = document.createElement("button");
     moreButton.type = "button";
@@ -335,7 +313,7 @@
     moreButton.hidden = true;
     moreButton.addEventListener("click", () => { more(); });
     container.append(moreButton);
-    await more();
+    await more(first.results);
     statusLine.textContent = total
       ? `${total} pages match “${query}”${total > shown ? ` (the first ${shown} shown)` : ""}.`
       : `No page matches “${query}”.`;

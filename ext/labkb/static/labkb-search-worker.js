@@ -1,0 +1,214 @@
+/* labkb: the search engine behind labkb-search.js, in a web worker of its own.
+ *
+ * It runs Pagefind, ranks the results and answers each query with the data of the results shown
+ * only: their URL, title, kind, area and excerpt. The page never receives the thousands of
+ * results a short query hits, and Pagefind's own worker is not used (in a worker, Pagefind runs
+ * in place). Without module workers, labkb-search.js imports this module into the page instead
+ * (``createEngine``), where Pagefind starts its own worker.
+ *
+ * Messages (each with an ``id`` the answer repeats): {type: "start", bundle, root} loads
+ * Pagefind; {type: "search", session, query, limit, count} answers {results, total, terms,
+ * timings} with the first ``count`` results, or {stale: true} when a newer search of the session
+ * came first; {type: "more", session, from, count} the next results of the session's last
+ * search; failures answer {error}.
+ */
+
+// Pagefind's BM25-like ranking: long pages (areas, lists) are penalised less than by default,
+// since they are what a reader typing an area's or a kind's name wants.
+const RANKING = { pageLength: 0.2, termFrequency: 1.0, termSaturation: 1.2, termSimilarity: 1.0 };
+// Sources are the documents behind the pages: shown, but after the pages built from them.
+const KIND_FACTOR = { source: 0.5 };
+const BOOST_WINDOW = 12;  // results whose names are compared with the query
+const EXCERPT_WORDS = 26;
+
+const segmenter = typeof Intl !== "undefined" && Intl.Segmenter
+  ? new Intl.Segmenter("zh", { granularity: "word" }) : null;
+/** The words of a query (Chinese split by the browser), lower-cased, without duplicates. */
+export function words(query) {
+  const out = [];
+  const parts = segmenter
+    ? Array.from(segmenter.segment(query)).filter((s) => s.isWordLike).map((s) => s.segment)
+    : query.split(/\s+/);
+  for (const w of parts) {
+    const word = w.trim().toLowerCase();
+    if (word && !out.includes(word)) out.push(word);
+  }
+  return out;
+}
+
+/** A newer query of the same session superseded this one: its work stops. */
+export const STALE = Symbol("stale");
+function check(stale) { if (stale()) throw STALE; }
+/** Let the messages waiting in the worker's queue run (a newer query among them supersedes the
+ * one in progress), then go on. */
+function queued() {
+  return new Promise((resolve) => {
+    const channel = new MessageChannel();
+    channel.port1.onmessage = () => { channel.port1.close(); resolve(); };
+    channel.port2.postMessage(null);
+  });
+}
+
+const squash = (s) => s.toLowerCase().replace(/[\s\-_.·:]+/g, "");
+
+/** The engine for the Pagefind bundle at ``bundle`` (the URL of its pagefind.js), whose pages'
+ * URLs start at ``root`` (a path). */
+export function createEngine(bundle, root) {
+  let loading = null;
+  function pagefind() {
+    if (!loading) {
+      loading = import(bundle).then(async (pf) => {
+        await pf.options({ baseUrl: root, excerptLength: EXCERPT_WORDS, ranking: RANKING });
+        await pf.init();
+        return pf;
+      });
+    }
+    return loading;
+  }
+
+  /** What the worker keeps of each page it loaded, by result id: its URL, metadata (what the
+   * ranking reads: title, names, kind) and excerpt, with the places of the words it matched.
+   * A later query re-ranks the page without loading it, and shows the same excerpt without
+   * computing it again when the page matches at the same places (typing on in a word). */
+  const seen = new Map();
+  /** The data of results for this query, each loaded at most once; none for a query that a
+   * newer one superseded meanwhile. */
+  async function load(results, stale) {
+    if (results.some((r) => !r.kbData)) {
+      await queued();
+      check(stale);
+    }
+    await Promise.all(results.map(async (r) => {
+      if (r.kbData) return;
+      const at = r.words.join(" ");
+      const last = seen.get(r.id);
+      if (last && last.at === at) {
+        r.kbData = last.data;
+        return;
+      }
+      const data = await r.data();  // Pagefind's object, changed by its next data() of the page
+      r.kbData = { url: data.url, meta: data.meta, excerpt: data.excerpt };
+      seen.set(r.id, { at, data: r.kbData });
+    }));
+    check(stale);
+  }
+
+  /** The first results re-ordered by their score times a boost: x3 when the query is the page's
+   * title or other name (or one of them starts with it), x1.5 when the title contains it; x0.5
+   * for source documents. Only pages the ranking has not seen yet are loaded for it. */
+  async function boost(results, query, stale) {
+    const q = squash(query);
+    const head = results.slice(0, BOOST_WINDOW);
+    await load(head.filter((r) => !seen.has(r.id)), stale);
+    const scored = head.map((r, i) => {
+      const meta = seen.get(r.id).data.meta;
+      const names = [meta.title || "", ...(meta.names || "").split(" | ")].map(squash)
+        .filter(Boolean);
+      let factor = KIND_FACTOR[meta.kind] || 1;
+      if (q && names.some((n) => n === q || n.startsWith(q))) factor *= 3;
+      else if (q && names.some((n) => n.includes(q))) factor *= 1.5;
+      return { r, i, score: r.score * factor };
+    });
+    scored.sort((a, b) => b.score - a.score || a.i - b.i);
+    return scored.map((s) => s.r).concat(results.slice(BOOST_WINDOW));
+  }
+
+  /** Results for a query: pages with every word first (Pagefind's ranking, boosted), then pages
+   * with some of the words, by how many they have and their summed score. The time spent in
+   * Pagefind's searches is added to ``timings.search``. */
+  async function rank(query, limit, stale, timings) {
+    const pf = await pagefind();
+    check(stale);
+    const find = async (q) => {
+      const start = performance.now();
+      const found = await pf.search(q);
+      timings.search += performance.now() - start;
+      check(stale);
+      return found;
+    };
+    const found = await find(query);
+    const all = await boost(found.results, query, stale);
+    const terms = words(query);
+    if (terms.length < 2 || all.length >= limit) return all;
+    const seen = new Set(all.map((r) => r.id));
+    const partial = new Map();
+    for (const term of terms) {
+      const each = await find(term);
+      for (const r of each.results) {
+        if (seen.has(r.id)) continue;
+        const hit = partial.get(r.id) || { result: r, terms: 0, score: 0 };
+        hit.terms += 1;
+        hit.score += r.score;
+        partial.set(r.id, hit);
+      }
+    }
+    const rest = await boost(Array.from(partial.values())
+      .sort((a, b) => b.terms - a.terms || b.score - a.score).map((h) => h.result), query, stale);
+    return all.concat(rest);
+  }
+
+  /** Results ``from`` to ``from + count`` of a ranked list, as the page shows them. */
+  async function shown(results, from, count, stale) {
+    const batch = results.slice(from, from + count);
+    await load(batch, stale);
+    return batch.map((r, i) => {
+      const data = r.kbData;
+      return { rank: from + i, url: data.url, title: data.meta.title || "",
+               kind: data.meta.kind || "", area: data.meta.area || "",
+               excerpt: data.excerpt || "" };
+    });
+  }
+
+  const sessions = new Map();  // session -> {id, results}: the last search of each
+  return {
+    /** The first ``count`` results of ``query`` (``limit``: how many the all-words search must
+     * find before the any-word one is skipped), unless a newer search of the session came. */
+    async search({ id, session, query, limit, count }) {
+      const stale = () => sessions.get(session)?.id !== id;
+      sessions.set(session, { id, results: [] });
+      await queued();  // keys typed meanwhile: only the last of them is searched
+      check(stale);
+      // where the time went (ms): loading Pagefind, its searches, ranking, the results' data
+      const timings = { engine: 0, search: 0, rank: 0, data: 0 };
+      const start = performance.now();
+      await pagefind();
+      timings.engine = performance.now() - start;
+      const results = await rank(query, limit, stale, timings);
+      const ranked = performance.now();
+      timings.rank = ranked - start - timings.engine - timings.search;
+      sessions.set(session, { id, results });
+      const first = await shown(results, 0, count, stale);
+      timings.data = performance.now() - ranked;
+      return { results: first, total: results.length, terms: words(query), timings };
+    },
+    /** The next ``count`` results of the session's last search. */
+    async more({ session, from, count }) {
+      const last = sessions.get(session);
+      const results = last ? last.results : [];
+      return { results: await shown(results, from, count, () => false), total: results.length };
+    },
+    /** Start loading Pagefind (on focus, before the first key). */
+    warm() { pagefind(); },
+  };
+}
+
+/** In a worker: the engine answers the page's messages. */
+if (typeof WorkerGlobalScope !== "undefined" && self instanceof WorkerGlobalScope) {
+  let engine = null;
+  self.addEventListener("message", async (event) => {
+    const message = event.data;
+    if (message.type === "start") {
+      engine = createEngine(message.bundle, message.root);
+      engine.warm();
+      self.postMessage({ id: message.id, ready: true });
+      return;
+    }
+    try {
+      const answer = await engine[message.type](message);
+      self.postMessage({ id: message.id, ...answer });
+    } catch (error) {
+      if (error === STALE) self.postMessage({ id: message.id, stale: true });
+      else self.postMessage({ id: message.id, error: String(error && error.message || error) });
+    }
+  });
+}

@@ -1,0 +1,95 @@
+"""What the search does for a query, counted in requests (never timed): a newer query supersedes
+one still in progress (whose results are never rendered, and whose pages are not loaded), only
+the results shown or ranked are loaded, and the search works without module workers."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from .test_search import DIALOG_INPUT, docname, open_search, suggestions
+
+STATIC = Path(__file__).resolve().parents[2] / "ext" / "labkb" / "static"
+WATCH = """() => { window.__kbRenders = [];
+  document.addEventListener('kb-search-rendered', (e) => window.__kbRenders.push(e.detail)); }"""
+#: Module workers refused, as by a browser without them: the page runs the engine itself.
+NO_MODULE_WORKERS = """(() => { const Original = window.Worker;
+  window.Worker = function (url, options) {
+    if (options && options.type === "module") throw new TypeError("no module workers");
+    return new Original(url, options);
+  }; })();"""
+
+
+def constant(name: str) -> int:
+    """A constant of the search engine's script (how many results it ranks, for instance)."""
+    text = (STATIC / "labkb-search-worker.js").read_text(encoding="utf8")
+    return int(re.search(rf"const {name} = (\d+);", text).group(1))
+
+
+def fragments(requests: list[str]) -> int:
+    return sum("/pagefind/fragment/" in url for url in requests)
+
+
+def test_a_newer_query_supersedes_one_in_progress(new_page) -> None:
+    """The index chunks are held back while the reader types: the searches of the prefixes
+    typed meanwhile stop without loading a page, only the last query's results are rendered,
+    and no more pages are loaded than the engine ranks for one query."""
+    watched = new_page()
+    page = watched.page
+    context = page.context
+    held: list = []
+    requests: list[str] = []
+    context.on("request", lambda request: requests.append(request.url))
+    context.route("**/pagefind/index/*", lambda route: held.append(route))
+    box = open_search(watched)
+    page.evaluate(WATCH)
+    box.press_sequentially("multimodal")
+    page.wait_for_timeout(300)
+    assert held, "the first query's index chunk was not requested"
+    assert page.evaluate("window.__kbRenders.length") == 0
+    context.unroute("**/pagefind/index/*")
+    for route in held:
+        route.continue_()
+    page.wait_for_function("() => window.__kbRenders.some((r) => r.query === 'multimodal')")
+    page.wait_for_timeout(300)  # a stale answer, if any, would be rendered by now
+    renders = page.evaluate("window.__kbRenders.map((r) => [r.query, r.total])")
+    assert [query for query, _ in renders] == ["multimodal"]
+    assert renders[0][1] > constant("BOOST_WINDOW"), "the query must hit more pages than it ranks"
+    assert 0 < fragments(requests) <= constant("BOOST_WINDOW")
+    assert page.locator(".kb-suggest").get_attribute("data-query") == "multimodal"
+    assert not watched.problems()
+
+
+def test_only_the_results_shown_are_loaded(new_page) -> None:
+    """"the" hits more pages than the results page shows at once: it loads the pages it shows
+    (and ranks), then the next ones when asked for them."""
+    watched = new_page()
+    page = watched.page
+    requests: list[str] = []
+    page.context.on("request", lambda request: requests.append(request.url))
+    watched.goto("search.html?q=the")
+    page.wait_for_selector("#search-results[data-kb-done]")
+    shown = page.locator("#search-results li").count()
+    total = int(re.match(r"(\d+) pages match",
+                         page.locator("#kb-search-status").inner_text()).group(1))
+    limit = constant("BOOST_WINDOW")
+    assert total > 2 * shown and shown == 50
+    assert shown <= fragments(requests) <= max(shown, limit)
+    page.locator(".kb-results-more").click()
+    page.wait_for_function("() => document.querySelectorAll('#search-results li').length > 50")
+    assert fragments(requests) <= 2 * shown
+    assert not watched.problems()
+
+
+def test_without_module_workers_the_page_searches(new_page) -> None:
+    watched = new_page()
+    page = watched.page
+    page.add_init_script(NO_MODULE_WORKERS)
+    box = open_search(watched)
+    assert "models/moss-vl" in suggestions(page, box, "MOSS-VL")
+    page.locator(DIALOG_INPUT).press("Enter")
+    page.wait_for_url("**/search.html?q=*")
+    page.wait_for_selector("#search-results[data-kb-done]")
+    hrefs = page.evaluate("Array.from(document.querySelectorAll('#search-results a'), a => a.href)")
+    assert "models/moss-vl" in [docname(h) for h in hrefs]
+    assert not watched.problems()
