@@ -341,7 +341,8 @@ def search_lines(results: dict[str, Any]) -> list[str]:
     return ["### Search", "",
             "The labkb site's search (Pagefind) in chromium after its full build "
             "(`benchmarks/searchbench.py`): keystroke to rendered results, p95 in ms (plain and "
-            "with the CPU slowed 4x); kB fetched for a fresh visitor's first query; the full "
+            "with the CPU slowed 4x, the search then on the page's main thread: the throttling "
+            "does not reach workers); kB fetched for a fresh visitor's first query; the full "
             "results page, in ms, for the query hitting the most pages. Limits: "
             + ", ".join(f"{k} <= {v}" for k, v in SEARCH_LIMITS.items()) + ".", "",
             *_table(["N", "M", "pages", "key p95 ms", "key p95 ms (4x CPU)", "first query kB",
