@@ -59,10 +59,8 @@ def write_exports(app: Sphinx, exception: Exception | None) -> None:
                                                                              "get_target_uri"):
         return
     out = Path(app.outdir)
-    state = build_state(app)
-    if not (state.wrote or kb_domain(app.env).data.get("changed", True)) \
-            and (out / EXPORT).exists():
-        return  # nothing read or written, no .bib change: the files of last time are right
+    if unchanged(app, out / EXPORT):
+        return
     graph = research(app).graph
     export = knowledge(knowledge_base(app.env), lambda doc: _url(app, doc), publications(app),
                        graph.as_json())
@@ -72,6 +70,14 @@ def write_exports(app: Sphinx, exception: Exception | None) -> None:
     if app.config.html_baseurl:
         write_if_changed(out / "sitemap.xml",
                          sitemap([_url(app, d) for d in sorted(app.env.found_docs)]))
+
+
+def unchanged(app: Sphinx, written: Path) -> bool:
+    """Whether the files written from the whole knowledge base at the end of the last build (of
+    which ``written`` is one) are still right: nothing was read or written and no .bib record
+    changed."""
+    return not (build_state(app).wrote or kb_domain(app.env).data.get("changed", True)) \
+        and written.exists()
 
 
 def note_write(app: Sphinx, doctree: Any, docname: str) -> None:

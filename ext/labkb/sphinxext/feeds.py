@@ -19,6 +19,7 @@ from labkb.outputs.feeds import ATOM_TYPE, FEED_DIR, FeedMeta, atom, feed_path, 
 from labkb.outputs.knowledge import write_if_changed
 from labkb.outputs.llms import LLMS, llms_txt, md_path, person_page, record_page
 from labkb.sphinxext.domain import cite_domain, kb_domain
+from labkb.sphinxext.exports import unchanged
 from labkb.sphinxext.news import current_timeline, feed_href, feed_page
 from labkb.sphinxext.people import people
 from labkb.sphinxext.state import build_state
@@ -137,6 +138,8 @@ def write_machine_files(app: Sphinx, exception: Exception | None) -> None:
     """``build-finished``: feeds, ``llms.txt`` and Markdown (HTML builders only)."""
     if exception is not None or app.builder.format != "html" or not hasattr(app.builder,
                                                                              "get_target_uri"):
+        return
+    if unchanged(app, Path(app.outdir, LLMS)):
         return
     line = current_timeline(app)
     write_feeds(app, line)

@@ -333,8 +333,11 @@ def _digests(data: Research) -> dict[str, str]:
 def graph_pages_to_rewrite(app: Sphinx, env: BuildEnvironment) -> list[str]:
     """``env-get-updated``: pages whose neighbourhood (or lineage) changed; the Graph page when
     the graph did; person pages and the collaboration matrix when a person or a record changed.
-    Lineage problems are reported here, once the entries are known."""
+    Lineage problems are reported here, once the entries are known. Nothing when no entry, page
+    or .bib record changed (``pages_to_rewrite`` ran first): the graph is last build's."""
     domain = kb_domain(env)
+    if not domain.data.get("changed", True):
+        return []
     data = research(app)
     reread: set[str] = domain.data.get("reread", set())
     touched = reread | set(domain.data.get("old", {}))

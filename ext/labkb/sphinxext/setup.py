@@ -155,10 +155,10 @@ def _setup_builds(app: Sphinx) -> None:
     app.connect("env-get-outdated", reset)
     app.connect("env-get-outdated", forget)
     app.connect("env-updated", warn_shared_names)
-    app.connect("env-get-updated", graph_pages_to_rewrite)
     app.connect("env-purge-doc", remember_old)
     app.connect("env-before-read-docs", before_read)
     app.connect("env-get-updated", pages_to_rewrite)
+    app.connect("env-get-updated", graph_pages_to_rewrite)  # after: it reads "changed"
     app.connect("doctree-resolved", teach_jieba)
     app.connect("builder-inited", reuse_formatters)
     app.connect("builder-inited", choose_engine)
