@@ -9,7 +9,6 @@ from typing import Any
 
 from sphinx.application import Sphinx
 
-from labkb.core import bibdata
 from labkb.core.newsitem import News
 from labkb.core.people import Person
 from labkb.core.provenance import SourceDoc
@@ -30,6 +29,7 @@ from labkb.outputs.knowledge import (
     source_json_ld,
     write_if_changed,
 )
+from labkb.sphinxext.bibindex import record_view
 from labkb.sphinxext.domain import cite_domain, kb_domain, knowledge_base
 from labkb.sphinxext.research import research
 from labkb.sphinxext.state import build_state
@@ -47,9 +47,7 @@ def publications(app: Sphinx) -> list[dict[str, Any]]:
     if "cite" not in app.env.domains:
         return []
     records = cite_domain(app.env).bibdata.data.entries
-    views = kb_domain(app.env).data.get("bibview") or {}  # kept by update_bibindex
-    out = [publication_record(views.get(key.casefold()) or bibdata.view(key, entry))
-           for key, entry in records.items()]
+    out = [publication_record(record_view(app.env, key, entry)) for key, entry in records.items()]
     return sorted(out, key=lambda r: r["key"].casefold())
 
 
@@ -135,4 +133,4 @@ def _article(app: Sphinx, key: str) -> dict[str, Any] | None:
     if "cite" not in app.env.domains:
         return None
     entry = cite_domain(app.env).bibdata.data.entries.get(key)
-    return None if entry is None else article_json_ld(entry)
+    return None if entry is None else article_json_ld(record_view(app.env, key, entry))

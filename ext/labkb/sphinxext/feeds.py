@@ -13,11 +13,11 @@ from typing import Any
 
 from sphinx.application import Sphinx
 
-from labkb.core import bibdata
 from labkb.core.news import SITE, Timeline
 from labkb.outputs.feeds import ATOM_TYPE, FEED_DIR, FeedMeta, atom, feed_path, feed_title
 from labkb.outputs.knowledge import write_if_changed
 from labkb.outputs.llms import LLMS, llms_txt, md_path, person_page, record_page
+from labkb.sphinxext.bibindex import record_view
 from labkb.sphinxext.domain import cite_domain, kb_domain
 from labkb.sphinxext.exports import unchanged
 from labkb.sphinxext.news import current_timeline, feed_href, feed_page
@@ -89,7 +89,8 @@ def _papers_by_person(app: Sphinx) -> dict[str, list[tuple[str, str]]]:
     for key in sorted(entries, key=str.casefold):
         for person_id in (p.strip().casefold() for p in
                           str(entries[key].fields.get("people", "")).split(",") if p.strip()):
-            out.setdefault(person_id, []).append((key, bibdata.field(entries[key], "title")))
+            out.setdefault(person_id, []).append(
+                (key, record_view(app.env, key, entries[key])["title"]))
     return out
 
 

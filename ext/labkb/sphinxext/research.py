@@ -16,6 +16,7 @@ from labkb.core.graph import Graph, GraphInput, build
 from labkb.core.problems import Problem
 from labkb.core.records import EntryRecord
 from labkb.core.schema import ENTRY_KINDS
+from labkb.sphinxext.bibindex import record_view
 from labkb.sphinxext.domain import cite_domain, kb_domain
 from labkb.sphinxext.state import build_state
 
@@ -45,7 +46,7 @@ def papers(env: Any) -> list[Paper]:
     for key, entry in sorted(cite_domain(env).bibdata.data.entries.items()):
         people = [p.strip().casefold() for p in entry.fields.get("people", "").split(",")
                   if p.strip()]
-        out.append(Paper(key, tuple(bibdata.authors(entry)), tuple(people)))
+        out.append(Paper(key, tuple(record_view(env, key, entry)["authors"]), tuple(people)))
     return out
 
 
@@ -78,7 +79,7 @@ def _gather(app: Sphinx) -> Research:
     if "cite" in env.domains:
         for key, entry in cite_domain(env).bibdata.data.entries.items():
             records_papers[key.casefold()] = {
-                "key": key, "title": bibdata.field(entry, "title"),
+                "key": key, "title": record_view(env, key, entry)["title"],
                 "areas": [a for a in bibdata.keywords(entry) if a in areas]}
     graph = build(GraphInput(shown, areas, records_papers, authorship))
     by_doc = {n.docname: n.id for n in graph.nodes.values() if n.docname}
