@@ -22,7 +22,7 @@ from labkb.sphinxext.state import build_state
 
 @dataclass
 class Research:
-    people: dict[str, dict[str, Any]]  #: person id -> entry record
+    people: dict[str, EntryRecord]  #: person id -> entry record
     authorship: list[Authorship]
     graph: Graph
     problems: list[Problem] = field(default_factory=list)  #: lineage problems
@@ -61,13 +61,13 @@ def research(app: Sphinx) -> Research:
 def _gather(app: Sphinx) -> Research:
     env = app.env
     domain = kb_domain(env)
-    records = [plain(r) for r in sorted(domain.entries(), key=lambda r: r.id)
+    records = [r for r in sorted(domain.entries(), key=lambda r: r.id)
                if r.kind in (*ENTRY_KINDS, "person", "source")]  # news: not in the graph
-    people = {r["id"]: r for r in records if r["kind"] == "person"}
-    authorship = resolve_all(papers(env), {pid: r["data"] for pid, r in people.items()})
-    models = {r["id"]: r for r in records if r["kind"] == "model"}
-    problems, dropped = lineage.check(models, {r["id"] for r in records})
-    shown = [_without(r, dropped) for r in records]
+    people = {r.id: r for r in records if r.kind == "person"}
+    authorship = resolve_all(papers(env), people)
+    models = {r.id: r for r in records if r.kind == "model"}
+    problems, dropped = lineage.check(models, {r.id for r in records})
+    shown = [_without(plain(r), dropped) for r in records]
     area_dir = app.config.kb_area_dir
     areas = {}
     for docname in sorted(env.found_docs):
@@ -87,7 +87,7 @@ def _gather(app: Sphinx) -> Research:
 
 
 def plain(record: EntryRecord) -> dict[str, Any]:
-    """An entry record as the graph, lineage and co-author code read it: plain JSON data."""
+    """An entry record as the graph reads it: plain JSON data."""
     return {"id": record.id, "kind": record.kind, "docname": record.docname, "path": record.path,
             "lines": record.lines, "data": record.dump()}
 
