@@ -9,8 +9,12 @@ At ``build-finished`` it appends one JSON line to the file named by ``$LABKB_BEN
   ``-j``, since Sphinx resolves every doctree there before handing it to a writer process);
 - ``phases``: seconds from ``config-inited`` to reading, end of reading, writing, end (wall
   time), and the same marks in CPU seconds of the main process (``cpu_phases``);
-- ``groups``: per kind of page (entry, area, overview, person, publications, references, index,
-  other), the count and the CPU seconds spent
+- ``finish``: CPU seconds (this process and its children, e.g. Pagefind) of the work after the
+  pages are written, in two parts: ``exports`` (every ``build-finished`` handler before priority
+  900: Sphinx's and labkb's exports, feeds, machine files) and ``search_index`` (labkb's Pagefind
+  run at priority 900); the record is written last (priority 999);
+- ``groups``: per kind of page (entry, area, overview, person, publications, references, graph,
+  index, other), the count and the CPU seconds spent
   reading and resolving+writing them (serial builds only: with ``-j`` the reading and writing
   happen in worker processes). CPU time of this process, not wall time, so that other programs
   running on the machine do not count.
@@ -35,7 +39,7 @@ def group_of(docname: str) -> str:
         return "overview" if leaf == "index" else "area"
     if folder == "people" and leaf != "index":
         return "person"
-    if docname in ("publications", "references"):
+    if docname in ("publications", "references", "graph"):
         return docname
     if leaf == "index":
         return "index"
@@ -54,6 +58,11 @@ class Counter:
         self.read_s: dict[str, float] = {}
         self.write_s: dict[str, float] = {}
         self.last_write: tuple[str, float] | None = None
+
+    @staticmethod
+    def cpu_with_children() -> float:
+        t = os.times()
+        return t.user + t.system + t.children_user + t.children_system
 
     def mark(self, name: str) -> None:
         self.marks.setdefault(name, time.perf_counter() - self.t0)
@@ -93,7 +102,16 @@ class Counter:
         self.last_write = (docname, now)
         self.written.append(docname)
 
+    def finish_start(self, app: Any, exc: BaseException | None) -> None:
+        self.finish_marks = [self.cpu_with_children()]
+
+    def exports_end(self, app: Any, exc: BaseException | None) -> None:
+        self.finish_marks.append(self.cpu_with_children())
+
     def build_finished(self, app: Any, exc: BaseException | None) -> None:
+        marks = [*getattr(self, "finish_marks", []), self.cpu_with_children()]
+        finish = {"exports": round(marks[1] - marks[0], 4),
+                  "search_index": round(marks[2] - marks[1], 4)} if len(marks) == 3 else {}
         now = time.process_time()
         if self.last_write is not None and not self.write_s.get(self.last_write[0]):
             # the last page: up to the end of writing pages (the search index etc. follow, so cap
@@ -123,6 +141,7 @@ class Counter:
             "phases": {k: round(v, 4) for k, v in self.marks.items()},
             "cpu_phases": {k: round(v, 4) for k, v in self.cpu_marks.items()},
             "groups": groups,
+            "finish": finish,
         }
         with open(path, "a", encoding="utf8") as f:
             f.write(json.dumps(record) + "\n")
@@ -137,5 +156,7 @@ def setup(app: Any) -> dict[str, Any]:
     app.connect("env-updated", counter.env_updated)
     app.connect("write-started", counter.write_started)
     app.connect("doctree-resolved", counter.doctree_resolved)
-    app.connect("build-finished", counter.build_finished)
+    app.connect("build-finished", counter.finish_start, priority=1)
+    app.connect("build-finished", counter.exports_end, priority=899)
+    app.connect("build-finished", counter.build_finished, priority=999)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -149,6 +149,7 @@ def run_build(root: Path, jobs: int = 1, clean: bool = False) -> dict[str, Any]:
         "written_docs": rec.get("written", []),
         "phases": rec.get("phases", {}),
         "groups": rec.get("groups", {}),
+        "finish": rec.get("finish", {}),
         "warnings": len(warning_lines),
         "warning_sample": warning_lines[:5],
     }

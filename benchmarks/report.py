@@ -498,18 +498,23 @@ def render_group(results: dict[str, Any], patched: bool) -> list[str]:
 
 
 #: The kinds of page of the synthetic site (``_counter.group_of``), in the order shown.
-OUTPUTS = ("entry", "area", "overview", "person", "publications", "references", "index", "other")
+OUTPUTS = ("entry", "area", "overview", "person", "publications", "references", "graph", "index",
+           "other")
+#: The work after the pages are written (``_counter``'s ``finish``), in the order shown.
+FINISH = ("exports", "search_index")
 
 
 def output_shares(run: dict[str, Any]) -> dict[str, float]:
     """Each kind of page's share of a full build's CPU time (reading + resolving and writing,
-    measured per page in a serial build); ``rest`` is start-up, pickling, the search index and
-    the exports. Empty when the build has no per-page figures."""
+    measured per page in a serial build), then the exports and the search index (Pagefind, its
+    CPU included); ``rest`` is start-up, pickling and the rest. Empty when the build has no
+    per-page figures."""
     groups, total = run.get("groups") or {}, run.get(TIME)
     if not groups or not total:
         return {}
     shares = {g: (v.get("read_s", 0.0) + v.get("write_s", 0.0)) / total
               for g, v in groups.items()}
+    shares.update({k: v / total for k, v in (run.get("finish") or {}).items()})
     shares["rest"] = max(0.0, 1.0 - sum(shares.values()))
     return shares
 
@@ -517,8 +522,9 @@ def output_shares(run: dict[str, Any]) -> dict[str, float]:
 def _output_shares(results: dict[str, Any]) -> list[str]:
     lines = ["### Share of the full build per output (-j 1, CPU)", "",
              "Each kind of page's reading plus resolving and writing, as a share of the full "
-             "build's CPU time; `rest` is start-up, the environment pickle, the search index and "
-             "the exports (`knowledge.json`, sitemap). Baseline pages are hand-written "
+             "build's CPU time; `exports` is the work at the end of the build (`knowledge.json`, "
+             "sitemap, feeds, machine files), `search_index` labkb's Pagefind run (its CPU "
+             "included); `rest` is start-up and the environment pickle. Baseline pages are hand-written "
              "equivalents (publication lists and the overview's counts as text, no charts).", ""]
     rows = []
     for c in results.get("cases", []):
@@ -527,10 +533,10 @@ def _output_shares(results: dict[str, Any]) -> list[str]:
             if shares:
                 rows.append([str(c["n"]), str(c["m"]), variant,
                              *(f"{100 * shares[g]:.0f}%" if g in shares else "–"
-                               for g in (*OUTPUTS, "rest"))])
+                               for g in (*OUTPUTS, *FINISH, "rest"))])
     if not rows:
         return []
-    return [*lines, *_table(["N", "M", "variant", *OUTPUTS, "rest"], rows), ""]
+    return [*lines, *_table(["N", "M", "variant", *OUTPUTS, *FINISH, "rest"], rows), ""]
 
 
 def main(argv: list[str] | None = None) -> int:

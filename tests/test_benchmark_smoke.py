@@ -46,6 +46,11 @@ def test_labkb_site_builds_and_counts_rereads(tmp_path):
     _ok(full)
     assert sorted(full["read_docs"]) == sorted(site.docnames())
     assert (site.build / "html" / "projects" / "p-0001.html").exists()
+    assert "kb-graph-whole" in (site.build / "html" / "graph.html").read_text(encoding="utf8")
+    assert full["groups"]["graph"]["written"] == 1
+    assert set(full["finish"]) == {"exports", "search_index"}
+    shares = report.output_shares(full)
+    assert {"graph", "exports", "search_index", "rest"} <= set(shares)
 
     noop = bench.run_build(site.root)
     _ok(noop)
