@@ -13,6 +13,10 @@ At ``build-finished`` it appends one JSON line to the file named by ``$LABKB_BEN
   pages are written, in two parts: ``exports`` (every ``build-finished`` handler before priority
   900: Sphinx's and labkb's exports, feeds, machine files) and ``search_index`` (labkb's Pagefind
   run at priority 900); the record is written last (priority 999);
+- ``graph_work``: CPU seconds of labkb's graph, lineage and co-author work (its event handlers
+  in ``GRAPH_HANDLERS``, the gathering of people, authorship, lineage and graph, and the GraphML
+  export; nested calls counted once), with ``graph_work_missing`` naming any of them not found
+  (the figure is then incomplete, and says so);
 - ``groups``: per kind of page (entry, area, overview, person, publications, references, graph,
   index, other), the count and the CPU seconds spent
   reading and resolving+writing them (serial builds only: with ``-j`` the reading and writing
@@ -28,6 +32,56 @@ import time
 from typing import Any
 
 ENV_VAR = "LABKB_BENCH_COUNTER"
+#: labkb's event handlers that do the graph, lineage and co-author work (module, function).
+GRAPH_HANDLERS = {("labkb.sphinxext.graph", "graph_pages_to_rewrite"),
+                  ("labkb.sphinxext.graph", "fill_graphs"),
+                  ("labkb.sphinxext.people_figures", "fill_people"),
+                  ("labkb.sphinxext.people_figures", "warn_shared_names")}
+#: Functions called from elsewhere that do the same work (module, attribute).
+GRAPH_FUNCTIONS = {("labkb.sphinxext.research", "_gather"), ("labkb.sphinxext.exports", "graphml")}
+
+
+class CpuTimer:
+    """CPU seconds spent inside the wrapped functions, a call inside another counted once."""
+
+    def __init__(self) -> None:
+        self.total = 0.0
+        self.depth = 0
+
+    def wrap(self, func: Any) -> Any:
+        def timed(*args: Any, **kwargs: Any) -> Any:
+            self.depth += 1
+            start = time.process_time() if self.depth == 1 else 0.0
+            try:
+                return func(*args, **kwargs)
+            finally:
+                if self.depth == 1:
+                    self.total += time.process_time() - start
+                self.depth -= 1
+        return timed
+
+
+def time_graph_work(app: Any, timer: CpuTimer) -> list[str]:
+    """Wrap labkb's graph work in ``timer``; the names of the pieces not found."""
+    import importlib
+
+    found: set[tuple[str, str]] = set()
+    for listeners in app.events.listeners.values():
+        for i, listener in enumerate(listeners):
+            handler = listener.handler
+            key = (getattr(handler, "__module__", ""), getattr(handler, "__name__", ""))
+            if key in GRAPH_HANDLERS:
+                listeners[i] = listener._replace(handler=timer.wrap(handler))
+                found.add(key)
+    for module_name, attr in sorted(GRAPH_FUNCTIONS):
+        try:
+            module = importlib.import_module(module_name)
+        except ImportError:
+            continue
+        if hasattr(module, attr):
+            setattr(module, attr, timer.wrap(getattr(module, attr)))
+            found.add((module_name, attr))
+    return sorted(f"{m}.{f}" for m, f in (GRAPH_HANDLERS | GRAPH_FUNCTIONS) - found)
 
 
 def group_of(docname: str) -> str:
@@ -58,6 +112,8 @@ class Counter:
         self.read_s: dict[str, float] = {}
         self.write_s: dict[str, float] = {}
         self.last_write: tuple[str, float] | None = None
+        self.graph = CpuTimer()
+        self.graph_missing: list[str] = []
 
     @staticmethod
     def cpu_with_children() -> float:
@@ -142,6 +198,8 @@ class Counter:
             "cpu_phases": {k: round(v, 4) for k, v in self.cpu_marks.items()},
             "groups": groups,
             "finish": finish,
+            "graph_work": round(self.graph.total, 4),
+            "graph_work_missing": self.graph_missing,
         }
         with open(path, "a", encoding="utf8") as f:
             f.write(json.dumps(record) + "\n")
@@ -149,6 +207,8 @@ class Counter:
 
 def setup(app: Any) -> dict[str, Any]:
     counter = Counter()
+    if "labkb" in app.extensions:  # listed before this extension: its handlers are connected
+        counter.graph_missing = time_graph_work(app, counter.graph)
     app.connect("config-inited", counter.config_inited)
     app.connect("env-before-read-docs", counter.before_read)
     app.connect("source-read", counter.source_read)

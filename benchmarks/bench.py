@@ -150,6 +150,8 @@ def run_build(root: Path, jobs: int = 1, clean: bool = False) -> dict[str, Any]:
         "phases": rec.get("phases", {}),
         "groups": rec.get("groups", {}),
         "finish": rec.get("finish", {}),
+        "graph_work_s": rec.get("graph_work"),
+        "graph_work_missing": rec.get("graph_work_missing", []),
         "warnings": len(warning_lines),
         "warning_sample": warning_lines[:5],
     }
