@@ -149,6 +149,9 @@ def run_build(root: Path, jobs: int = 1, clean: bool = False) -> dict[str, Any]:
         "written_docs": rec.get("written", []),
         "phases": rec.get("phases", {}),
         "groups": rec.get("groups", {}),
+        "finish": rec.get("finish", {}),
+        "graph_work_s": rec.get("graph_work"),
+        "graph_work_missing": rec.get("graph_work_missing", []),
         "warnings": len(warning_lines),
         "warning_sample": warning_lines[:5],
     }
@@ -517,6 +520,15 @@ def main(argv: list[str] | None = None) -> int:
         return now
 
     try:
+        if not args.no_serve:  # make serve on the repository's own site
+            log("  real site           serve     ... ")
+            try:
+                results["real_site_serve"] = {**servebench.measure_real_site(work),
+                                              **measured()}
+            except Exception as exc:  # a figure that failed is reported, the run goes on
+                results["real_site_serve"] = {"error": str(exc)}
+            log(json.dumps({k: v for k, v in results["real_site_serve"].items()
+                            if k.startswith("save") or k == "error"}) + "\n")
         for m in args.bibs:
             prov = measured()
             fixed = bench_case(work, 0, m, False, log, args.repeat, args.repeat_budget,

@@ -117,17 +117,55 @@ def time_edits(url: str, edit: Callable[[], str], edits: int) -> list[float]:
     return out
 
 
-def measure(site: sitegen.Site, edits: int = 3) -> dict[str, Any]:
-    """The ``make serve`` figures of a built labkb ``site`` (empty when a tool is missing)."""
-    if shutil.which("chromium") is None or site.variant != "labkb":
-        return {}
+def _tools() -> bool:
+    if shutil.which("chromium") is None:
+        return False
     try:
         import playwright.sync_api  # noqa: F401
         import sphinx_autobuild  # noqa: F401
     except ImportError:
+        return False
+    return True
+
+
+def measure(site: sitegen.Site, edits: int = 3) -> dict[str, Any]:
+    """The ``make serve`` figures of a built labkb ``site`` (empty when a tool is missing)."""
+    if site.variant != "labkb" or not _tools():
         return {}
     entry = sitegen.edited_entry(site)
-    path = site.source(entry)
+    return measure_project(site.root, site.source(entry), entry.docname, edits)
+
+
+#: The real site's page the real-site figure edits (its YAML file under docs/).
+REAL_ENTRY = "models/moss-vl"
+
+
+def measure_real_site(work: Path, edits: int = 3) -> dict[str, Any]:
+    """The same figures on a copy of the repository's own site (conf.py, docs/, refs/) in
+    ``work``, built once first as ``make html`` would (empty when a tool is missing)."""
+    if not _tools():
+        return {}
+    root = work / "real-site"
+    shutil.rmtree(root, ignore_errors=True)
+    root.mkdir(parents=True)
+    shutil.copy2(sitegen.REPO / "conf.py", root / "conf.py")
+    for folder in ("docs", "refs"):
+        shutil.copytree(sitegen.REPO / folder, root / folder,
+                        ignore=shutil.ignore_patterns("_build"))
+    (root / "benchmarks").mkdir()  # the performance page includes the results page
+    shutil.copy2(sitegen.REPO / "benchmarks" / "results.md", root / "benchmarks" / "results.md")
+    path = os.pathsep.join(p for p in (str(sitegen.REPO / "ext"), os.environ.get("PYTHONPATH"))
+                           if p)
+    subprocess.run([sys.executable, "-m", "sphinx", "-b", "html", "-q", "-c", str(root),
+                    "-d", str(root / "_build" / "doctrees"), str(root / "docs"),
+                    str(root / "_build" / "html")], cwd=root, check=True, capture_output=True,
+                   env={**os.environ, "PYTHONPATH": path, "PYTHONHASHSEED": "0"})
+    return measure_project(root, root / "docs" / f"{REAL_ENTRY}.yaml", REAL_ENTRY, edits)
+
+
+def measure_project(root: Path, path: Path, docname: str, edits: int = 3) -> dict[str, Any]:
+    """``edits`` edits of the summary of the YAML file ``path``, each timed until the page of
+    ``docname`` shows it, under sphinx-autobuild on the built project in ``root``."""
     original = path.read_text(encoding="utf8")
     count = [0]
 
@@ -141,14 +179,13 @@ def measure(site: sitegen.Site, edits: int = 3) -> dict[str, Any]:
         path.write_text(edited, encoding="utf8")
         return marker
 
-    log = site.root / "autobuild.log"
+    log = root / "autobuild.log"
     try:
-        with autobuild(site.root, log) as url:
-            times = time_edits(f"{url}{entry.docname}.html", edit, edits)
+        with autobuild(root, log) as url:
+            times = time_edits(f"{url}{docname}.html", edit, edits)
     finally:
         path.write_text(original, encoding="utf8")
-    return {"save_to_browser_s": times, "save_to_browser_max_s": max(times),
-            "entry": entry.docname}
+    return {"save_to_browser_s": times, "save_to_browser_max_s": max(times), "entry": docname}
 
 
 def main(argv: list[str] | None = None) -> int:

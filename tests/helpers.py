@@ -65,3 +65,18 @@ def touch(path: Path, text: str | None = None) -> None:
         path.write_text(text, encoding="utf8")
     later = time.time() + 5
     os.utime(path, (later, later))
+
+
+def entry_record(kind: str, rid: str, lines: dict[str, int] | None = None, **data):
+    """An :class:`~labkb.core.records.EntryRecord` of ``kind`` validated from ``data``, as the
+    build holds it: name (a news item's title), summary and a project's or model's area are
+    filled in when left out."""
+    from labkb.core.records import EntryRecord
+    from labkb.core.schema import ENTRY_KINDS, KINDS
+
+    fields = {"title" if kind == "news" else "name": rid, "summary": f"About {rid}.", **data}
+    if kind in ENTRY_KINDS:
+        fields.setdefault("areas", ["lang"])
+    folder = "people" if kind == "person" else f"{kind}s"
+    return EntryRecord(rid, kind, f"{folder}/{rid}", f"{folder}/{rid}.yaml",
+                       KINDS[kind].model_validate(fields), lines or {})

@@ -212,6 +212,41 @@ def kb_data(app):
     return app.env.get_domain("kb").data
 
 
+def test_records_decoded_per_edit(make_app, src, monkeypatch):
+    """Plain titles and authors (LaTeX decoded) come from the per-record views: a build decodes
+    the records whose text changed, not every record (the timeline, graph and exports reuse
+    them)."""
+    from labkb.core import bibdata
+
+    views: list[str] = []
+    decoded: list[str] = []
+    view, plain = bibdata.view, bibdata.plain
+
+    def counting_view(key, entry):
+        views.append(key)
+        return view(key, entry)
+
+    def counting_plain(text):
+        decoded.append(text)
+        return plain(text)
+
+    monkeypatch.setattr(bibdata, "view", counting_view)
+    monkeypatch.setattr(bibdata, "plain", counting_plain)
+    app, _ = build(make_app, src, freshenv=True)
+    assert sorted(views) == sorted(app.env.get_domain("cite").bibdata.data.entries)
+    views.clear()
+    decoded.clear()
+    alpha = src / "projects/alpha.yaml"
+    touch(alpha, alpha.read_text(encoding="utf8").replace("The first project.", "Edited."))
+    build(make_app, src)  # an entry edit: the graph, timeline and exports are made again
+    assert views == [] and decoded == []
+    lab = src / "refs/lab.bib"
+    touch(lab, lab.read_text(encoding="utf8").replace("Computer Things", "Computer Stuff"))
+    build(make_app, src)
+    assert views == ["ada2023cv"]
+    assert "Computer Stuff" in decoded and not any("Computer Things" in t for t in decoded)
+
+
 def test_bib_records_parsed_per_edit(make_app, src):
     """A .bib edit parses only the records whose text changed, wherever they now start."""
     app, _ = build(make_app, src, freshenv=True)

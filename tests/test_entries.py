@@ -113,5 +113,8 @@ def test_objects_inventory_and_search(built):
     data = inv.data if hasattr(inv, "data") else inv
     assert set(data["kb:project"]) == {"alpha", "beta"}
     assert set(data["kb:model"]) == {"visionmodel"}
-    index = (built.outdir / "searchindex.js").read_text(encoding="utf8")
-    assert "projects/alpha" in index and "VisionModel" in index
+    # the site searches with Pagefind: Sphinx's own index is not built, its search page is
+    assert not (built.outdir / "searchindex.js").exists()
+    assert (built.outdir / "pagefind" / "pagefind.js").is_file()
+    assert 'link rel="search"' in (built.outdir / "index.html").read_text(encoding="utf8")
+    assert "kb-search" in (built.outdir / "search.html").read_text(encoding="utf8")

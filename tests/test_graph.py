@@ -12,10 +12,11 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 from conftest import copy_root
-from helpers import build, html, site_pages, touch, warnings
+from helpers import build, entry_record, html, site_pages, touch, warnings
 from labkb.core.coauthors import Authorship
-from labkb.core.graph import GraphInput, neighbourhood
+from labkb.core.graph import GraphInput, Node, neighbourhood
 from labkb.core.graph import build as build_graph
+from labkb.core.kb import KnowledgeBase, Link
 
 
 @pytest.fixture
@@ -23,23 +24,25 @@ def src(rootdir, tmp_path):
     return copy_root(rootdir, "kb-people", tmp_path)
 
 
-def _record(kind, rid, **data):
-    return {"id": rid, "kind": kind, "docname": f"{kind}s/{rid}", "data": {"name": rid, **data}}
-
-
-def test_typed_nodes_and_edges_from_the_data():
+def test_typed_nodes_and_edges_from_the_records_and_their_links():
     records = [
-        _record("model", "base", areas=["lang"], new_version="v2", sources=[{"id": "home"}],
-                organization="Lab X"),
-        _record("model", "v2", areas=["lang"]),
-        _record("model", "tuned", base_model=["base", "org/hub"], base_model_relation="finetune",
-                related=["v2"], papers=["Key1"], people=["ada"]),
-        _record("person", "ada", affiliation=[{"name": "U", "source": "home"}]),
-        _record("source", "home"),
+        entry_record("model", "base", new_version="v2", sources=[{"id": "home"}],
+                     organization="Lab X"),
+        entry_record("model", "v2"),
+        entry_record("model", "tuned", base_model=["base", "org/hub"],
+                     base_model_relation="finetune", related=["v2"], papers=["Key1"],
+                     people=["ada"]),
+        entry_record("person", "ada", affiliation=[{"name": "U", "source": "home"}]),
+        entry_record("source", "home"),
+        entry_record("news", "2024-01-01-v2", date="2024-01-01", entries=["v2"]),
     ]
-    graph = build_graph(GraphInput(records, {"lang": ("Language", "research/lang")},
+    graph = build_graph(GraphInput(KnowledgeBase(records), {"lang": ("Language", "research/lang")},
                                    {"key1": {"key": "Key1", "title": "A paper", "areas": ["lang"]}},
                                    [Authorship("Key1", persons={"ada"})]))
+    assert graph.nodes["entry:tuned"] == Node("entry:tuned", "entry", "tuned", "model",
+                                              "models/tuned")
+    assert graph.nodes["organisation:lab-x"].label == "Lab X"
+    assert not any(n.startswith("news") or "2024" in n for n in graph.nodes)  # news: no node
     assert {n.type for n in graph.nodes.values()} == {"entry", "person", "paper", "area",
                                                        "organisation", "source"}
     edges = {(e.source, e.target, e.type, e.relation) for e in graph.edges}
@@ -53,6 +56,20 @@ def test_typed_nodes_and_edges_from_the_data():
     assert not any("org/hub" in e.target for e in graph.edges)  # a Hub id is not a node
     hood = neighbourhood(graph, "entry:base", limit=3)
     assert len(hood.nodes) == 3 and sum(hood.more.values()) == len(graph.adjacency["entry:base"]) - 2
+
+
+def test_reported_lineage_links_are_left_out_of_the_graph():
+    records = [entry_record("model", "a", base_model=["b"], base_model_relation="merge"),
+               entry_record("model", "b", base_model=["a"], new_version="p"),
+               entry_record("project", "p")]
+    whole = build_graph(GraphInput(KnowledgeBase(records), {}, {}, []))
+    assert {(e.source, e.target, e.type, e.relation) for e in whole.edges} == {
+        ("entry:a", "entry:b", "base_model", "merge"), ("entry:b", "entry:a", "base_model", ""),
+        ("entry:b", "entry:p", "new_version", "")}
+    # a dropped link is its source, relation and target (how it holds takes no part)
+    dropped = {Link("a", "base_model", "b"), Link("b", "new_version", "p")}
+    shown = build_graph(GraphInput(KnowledgeBase(records), {}, {}, [], dropped))
+    assert [(e.source, e.target) for e in shown.edges] == [("entry:b", "entry:a")]
 
 
 def _resolves(outdir: Path, page: Path, href: str) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 from conftest import copy_root
@@ -15,11 +16,18 @@ def src(rootdir, tmp_path):
 
 
 def test_noop_rebuild_reads_and_writes_nothing(make_app, src):
-    build(make_app, src, freshenv=True)
+    first, _ = build(make_app, src, freshenv=True)
+    machine = [Path(first.outdir, name) for name in ("knowledge.json", "llms.txt")]
+    before = {p: p.stat().st_mtime_ns for p in machine}
     app, rec = build(make_app, src)
     assert rec.read == set()
     assert rec.written == set()
     assert warnings(app) == []
+    # nothing changed, so nothing is gathered or written again from the whole knowledge base
+    from labkb.sphinxext.state import build_state
+
+    assert build_state(app).research is None
+    assert {p: p.stat().st_mtime_ns for p in machine} == before
 
 
 def test_editing_one_yaml_rereads_it_and_rewrites_only_pages_showing_it(make_app, src):

@@ -16,7 +16,8 @@ CONTEXT = Context(areas=frozenset({"nlp", "vision"}), people=frozenset({"ada"}),
 
 
 def record(entry_id: str, kind: str, text: str) -> EntryRecord:
-    folder = {"project": "projects", "model": "models", "source": "sources"}[kind]
+    folder = {"project": "projects", "model": "models", "source": "sources",
+              "person": "people"}[kind]
     path = f"docs/{folder}/{entry_id}.yaml"
     result = validate(load_yaml(text, path), path, entry_id, kind, CONTEXT)
     assert not result.problems, result.problems
@@ -110,3 +111,40 @@ def test_first_record_of_an_id_wins_and_broken_files_are_left_out():
     base = KnowledgeBase([alpha, broken, again])
     assert len(base) == 1 and "gamma" not in base
     assert base.get("alpha") is alpha
+
+
+GAMMA = """name: Gamma
+summary: A newer model.
+areas: [nlp]
+organization: Lab X
+base_model: [beta, org/hub-model]
+base_model_relation: finetune
+new_version: beta
+sources: [home]
+"""
+ADA = """name: Ada Lovelace
+summary: A person.
+areas: [vision]
+sources: [home]
+affiliation: [{name: The Lab, source: home}]
+"""
+
+
+def test_links_hold_lineage_organisations_and_what_people_records_state():
+    base = KnowledgeBase([record("alpha", "project", ALPHA), record("gamma", "model", GAMMA),
+                          record("ada", "person", ADA), record("home", "source", HOME)])
+    links = list(base.links())
+    gamma = [link for link in links if link.source == "gamma"]
+    assert [(link.relation, link.target, link.how) for link in gamma
+            if link.relation in ("organisation", "base_model", "new_version")] == [
+        ("organisation", "Lab X", ""), ("base_model", "beta", "finetune"),
+        ("base_model", "org/hub-model", "finetune"), ("new_version", "beta", "")]
+    # how a link holds qualifies it but takes no part in comparing links
+    assert Link("gamma", "base_model", "beta") in gamma
+    assert [(link.relation, link.target) for link in links if link.source == "ada"] == [
+        ("area", "vision"), ("source", "home"), ("source", "home")]
+    assert [r.id for r in base.linking("source", "home")] == ["ada", "alpha", "gamma"]
+    assert [r.id for r in base.linking("area", "vision")] == ["ada"]
+    assert [r.id for r in base.linking("base_model", "beta")] == ["gamma"]
+    # links come record by record in id order
+    assert [link.source for link in links] == sorted(link.source for link in links)

@@ -119,3 +119,53 @@ def test_no_module_over_400_lines_and_no_function_over_60():
                 if length > 60:
                     long.append(f"{module}.{node.name}: {length} lines")
     assert long == []
+
+
+#: Where a record may be turned into JSON data with ``EntryRecord.dump()`` (the fields the file
+#: set, by their YAML names), and why: everywhere else the records' typed attributes are read.
+DUMP_ALLOWED = {
+    "labkb.outputs.knowledge": "knowledge.json is the records as JSON",
+    "labkb.outputs.llms": "the Markdown lists each field the file set, by its YAML name",
+    "labkb.core.coverage": "coverage counts the fields each file set",
+    "labkb.sphinxext.compare": "the table's columns are fields named by the page, by YAML name",
+}
+#: ``.get("data")`` that reads something other than a record, and what it reads.
+GET_DATA_ALLOWED = {"labkb.sphinxext.nodes": "a kb_div node's data-kb-* attributes"}
+#: ``plain(...)`` that is not a record turned into a dict, and what it is.
+PLAIN_ALLOWED = {"labkb.core.bibdata": "LaTeX markup of a .bib field to plain text"}
+
+
+def _dict_record_reads(module: str, tree: ast.AST) -> list[tuple[int, str]]:
+    out = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Constant) and \
+                node.slice.value == "data":
+            out.append((node.lineno, '["data"]'))
+        if not isinstance(node, ast.Call):
+            continue
+        name = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(
+            node.func, "id", "")
+        first = node.args[0] if node.args else None
+        if name == "get" and isinstance(first, ast.Constant) and first.value == "data" and \
+                module not in GET_DATA_ALLOWED:
+            out.append((node.lineno, '.get("data")'))
+        elif name == "plain" and module not in PLAIN_ALLOWED:
+            out.append((node.lineno, "plain()"))
+        elif name == "dump" and not node.args and module not in DUMP_ALLOWED:
+            out.append((node.lineno, ".dump()"))
+    return out
+
+
+def test_records_are_read_by_their_typed_attributes_not_as_dicts():
+    """The core, the outputs, the Sphinx side and the command line read an ``EntryRecord``'s
+    typed entry (``record.person.figures``, ``model.base_model``), never a dict copy of it
+    (``record["data"]["name"]``); the importers write YAML from dicts by design."""
+    found = []
+    for module, path in MODULES.items():
+        if layer(module) in ("core", "outputs", "sphinxext", "cli"):
+            tree = ast.parse(path.read_text(encoding="utf-8"))
+            found += [f"{path.relative_to(REPO)}:{line}: {what}"
+                      for line, what in _dict_record_reads(module, tree)]
+    assert found == []
+    for module in (*DUMP_ALLOWED, *GET_DATA_ALLOWED, *PLAIN_ALLOWED):  # no stale exception
+        assert module in MODULES, module

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 from conftest import copy_root
-from helpers import build, html, touch, warnings
+from helpers import build, entry_record, html, touch, warnings
 from labkb.core.coauthors import Paper, coauthors, matrix, resolve_all, shared_names
 from labkb.core.lineage import check, families
 from labkb.core.loader import load_yaml
@@ -63,12 +63,16 @@ def test_written_forms_of_a_name():
     assert initial_form("Pan Zhou") == initial_form("P. Zhou") == initial_form("Zhou, P.") == "p zhou"
 
 
-PEOPLE = {
+def _people(**people):
+    return {pid: entry_record("person", pid, **data) for pid, data in people.items()}
+
+
+PEOPLE = _people(**{
     "ada": {"name": "Ada Lovelace", "name_variants": ["Lovelace, A."]},
     "pan-zhou": {"name": "Pan Zhou", "name_zh": "周攀", "name_variants": ["Zhou, Pan"]},
     "wei-wang-a": {"name": "Wei Wang", "distinct_from": ["wei-wang-b"]},
     "wei-wang-b": {"name": "Wei Wang", "distinct_from": ["wei-wang-a"]},
-}
+})
 PAPERS = [
     Paper("notes", ("Ada Lovelace", "Charles Babbage")),
     Paper("engine", ("A. Lovelace", "Wei Wang", "others"), ("wei-wang-a",)),
@@ -95,7 +99,7 @@ def test_variants_merge_english_order_initials_and_characters():
 
 
 def test_and_others_is_unknown_authors_never_a_person():
-    resolved = {a.key: a for a in resolve_all(PAPERS, {**PEOPLE, "others": {"name": "Others"}})}
+    resolved = {a.key: a for a in resolve_all(PAPERS, {**PEOPLE, **_people(others={"name": "Others"})})}
     assert resolved["engine"].truncated
     assert "others" not in resolved["engine"].persons
     assert all(form != "others" for form, _ in resolved["engine"].others)
@@ -112,16 +116,17 @@ def test_two_people_sharing_a_name_stay_distinct():
 
 
 def test_a_shared_name_without_distinct_from_is_refused():
-    people = {"a": {"name": "Wei Wang"}, "b": {"name": "Wang, Wei", "distinct_from": ["a"]}}
-    problems = shared_names(people, {"a": "people/a.yaml", "b": "people/b.yaml"}, {"a": 3})
+    people = {"a": entry_record("person", "a", {"name_variants": 3}, name="Wei Wang"),
+              "b": entry_record("person", "b", name="Wang, Wei", distinct_from=["a"])}
+    problems = shared_names(people)
     assert [(p.location, p.subtype) for p in problems] == [("people/a.yaml:3", "duplicate")]
     assert "'wei wang' is also a name of b" in problems[0].message
-    assert shared_names(PEOPLE, {p: p for p in PEOPLE}, {}) == []
+    assert shared_names(PEOPLE) == []
 
 
 def test_top_coauthors_with_counts():
     resolved = resolve_all(PAPERS, PEOPLE)
-    names = {p: d["name"] for p, d in PEOPLE.items()}
+    names = {p: r.name for p, r in PEOPLE.items()}
     ada = coauthors("ada", resolved, names)
     assert ada.papers == 4 and ada.truncated == 1
     assert ada.top == [(None, "Charles Babbage", 1), ("pan-zhou", "Pan Zhou", 1),
@@ -135,9 +140,8 @@ def test_top_coauthors_with_counts():
 
 
 def _models(**links):
-    return {mid: {"data": data, "path": f"models/{mid}.yaml",
-                  "lines": {k: i + 2 for i, k in enumerate(["base_model[0]", "new_version"])}}
-            for mid, data in links.items()}
+    lines = {k: i + 2 for i, k in enumerate(["base_model[0]", "new_version"])}
+    return {mid: entry_record("model", mid, lines, **data) for mid, data in links.items()}
 
 
 def test_lineage_unknown_id_and_cycle_are_located_ref_problems():

@@ -55,6 +55,7 @@ def test_off_keeps_sphinx_search(app) -> None:
     app.build()
     assert not (app.outdir / "pagefind").exists()
     assert "searchindex.js" in (app.outdir / "index.html").read_text(encoding="utf8")
+    assert (app.outdir / "searchindex.js").is_file()  # built: Sphinx's search is the site's
 
 
 @pytest.mark.sphinx("html", testroot="kb", freshenv=True, confoverrides=SITE,

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
-from typing import Any
 
 from labkb.core import lineage
 from labkb.core.coauthors import shared_names
@@ -106,7 +105,7 @@ def check_paths(paths: Iterable[Path], docs: Path,
     context = context_for(docs, bibfiles, config)
     problems: list[Problem] = []
     seen: dict[str, Path] = {}
-    built: dict[str, dict[str, Any]] = {}
+    built: dict[str, EntryRecord] = {}
     for done, path in enumerate(files, 1):
         if progress is not None:
             progress(done)
@@ -129,13 +128,14 @@ def check_paths(paths: Iterable[Path], docs: Path,
         loaded = load_yaml(text, str(path))
         result = validate(loaded, str(path), path.stem, kind, context)
         problems += result.problems
-        if result.data is not None and path.stem not in seen:
-            built[path.stem] = {"kind": kind, "data": result.data, "path": str(path), "lines": {
-                field_path(loc): line for loc, line in loaded.lines.items() if len(loc) <= 2}}
         if isinstance(result.entry, Entry):
-            if records is not None and path.stem not in seen:
-                records.append(EntryRecord(path.stem, kind, _docname(path, docs), str(path),
-                                           result.entry))
+            if path.stem not in seen:
+                lines = {field_path(loc): line for loc, line in loaded.lines.items()
+                         if len(loc) <= 2}  # as the build's records have them
+                built[path.stem] = EntryRecord(path.stem, kind, _docname(path, docs), str(path),
+                                               result.entry, lines)
+                if records is not None:
+                    records.append(built[path.stem])
             if path.stem in seen:
                 problems.append(Problem(str(path), 1, "", f"duplicate entry id {path.stem!r} "
                                         f"(first defined in {seen[path.stem]}); this file is "
@@ -144,13 +144,9 @@ def check_paths(paths: Iterable[Path], docs: Path,
     return problems + cross_problems(built), len(files)
 
 
-def cross_problems(built: dict[str, dict[str, Any]]) -> list[Problem]:
+def cross_problems(built: Mapping[str, EntryRecord]) -> list[Problem]:
     """What only the entries together show, as the build reports it: lineage (ids that are no
     model, cycles) and a written name two people entries share without ``distinct_from``."""
-    models = {i: r for i, r in built.items() if r["kind"] == "model"}
-    people = {i: r for i, r in built.items() if r["kind"] == "person"}
-    problems = lineage.check(models, set(built))[0]
-    problems += shared_names({i: r["data"] for i, r in people.items()},
-                             {i: r["path"] for i, r in people.items()},
-                             {i: int(r["lines"].get("name_variants", 1)) for i, r in people.items()})
-    return problems
+    models = {i: r for i, r in built.items() if r.kind == "model"}
+    people = {i: r for i, r in built.items() if r.kind == "person"}
+    return lineage.check(models, set(built))[0] + shared_names(people)

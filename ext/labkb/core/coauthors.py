@@ -14,11 +14,15 @@ their folded full name.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
 
 from labkb.core.people import full_form, initial_form, is_abbreviated, written_names
 from labkb.core.problems import Problem
+from labkb.core.records import EntryRecord
+
+#: person id -> the person's entry record (kind ``person``)
+People = Mapping[str, EntryRecord]
 
 
 @dataclass(frozen=True)
@@ -55,11 +59,11 @@ class NameIndex:
         return found
 
 
-def name_index(people: dict[str, dict[str, Any]]) -> NameIndex:
+def name_index(people: People) -> NameIndex:
     """Every written form of every person entry -> the ids that write their name so."""
     index = NameIndex(ids=set(people))
     for pid in sorted(people):
-        for name in written_names(people[pid]):
+        for name in written_names(people[pid].person):
             index.full[full_form(name)].add(pid)
             index.initials[initial_form(name)].add(pid)
     return index
@@ -87,7 +91,7 @@ def resolve(paper: Paper, index: NameIndex) -> Authorship:
     return out
 
 
-def resolve_all(papers: list[Paper], people: dict[str, dict[str, Any]]) -> list[Authorship]:
+def resolve_all(papers: list[Paper], people: People) -> list[Authorship]:
     index = name_index(people)
     return [resolve(p, index) for p in papers]
 
@@ -139,22 +143,23 @@ def matrix(people: list[str], resolved: list[Authorship]) -> dict[tuple[str, str
     return out
 
 
-def shared_names(people: dict[str, dict[str, Any]], path_of: dict[str, str],
-                 line_of: dict[str, int]) -> list[Problem]:
+def shared_names(people: People) -> list[Problem]:
     """A written name two people entries share is a problem unless each names the other in
-    ``distinct_from`` (then they stay two people, and the name alone attributes no paper)."""
+    ``distinct_from`` (then they stay two people, and the name alone attributes no paper).
+    Each problem is located at the entry's ``name_variants``."""
     owners: dict[str, set[str]] = defaultdict(set)
-    for pid, data in people.items():
-        for name in written_names(data):
+    for pid, record in people.items():
+        for name in written_names(record.person):
             owners[full_form(name)].add(pid)
     out = []
     for form, ids in sorted(owners.items()):
         if len(ids) < 2:
             continue
         for pid in sorted(ids):
-            unsaid = sorted(o for o in ids - {pid} if o not in people[pid].get("distinct_from", []))
+            record = people[pid]
+            unsaid = sorted(o for o in ids - {pid} if o not in record.person.distinct_from)
             if unsaid:
-                out.append(Problem(path_of[pid], line_of.get(pid, 1), "name_variants",
+                out.append(Problem(record.path, record.line("name_variants"), "name_variants",
                                    f"the written name {form!r} is also a name of {', '.join(unsaid)}: "
                                    "if they are the same person merge the entries, else list them "
                                    "in distinct_from", "duplicate"))

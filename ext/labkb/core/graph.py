@@ -5,6 +5,9 @@ Nodes: ``entry`` (projects and models), ``person``, ``paper`` (.bib records), ``
 ``author`` (a person and a paper or an entry), ``paper`` (an entry and a record it lists), ``area``,
 ``base_model`` (with its ``base_model_relation``), ``new_version``, ``organisation``, ``source``.
 Node ids are ``<type>:<id>``; everything is sorted, so two builds give the same graph.
+
+The records' edges are the knowledge base's links (:meth:`~labkb.core.kb.KnowledgeBase.links`);
+the papers' areas (their keywords) and authors come from the .bib records beside it.
 """
 
 from __future__ import annotations
@@ -12,10 +15,14 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import Counter, defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Any
 
 from labkb.core.coauthors import Authorship
+from labkb.core.kb import KnowledgeBase, Link
+from labkb.core.records import EntryRecord
+from labkb.core.schema import ENTRY_KINDS
 
 NODE_TYPES = ("entry", "person", "paper", "area", "organisation", "source")
 EDGE_TYPES = ("related", "author", "paper", "area", "base_model", "new_version", "organisation",
@@ -81,65 +88,74 @@ def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.casefold()).strip("-") or "x"
 
 
+#: The records that are nodes (news items are not).
+NODE_KINDS = (*ENTRY_KINDS, "person", "source")
+#: A link's relation -> the edge's type and its target's node type; a ``person`` link is an
+#: ``author`` edge from the person to the entry.
+LINK_EDGES = {"area": ("area", "area"), "related": ("related", "entry"),
+              "person": ("author", "person"), "paper": ("paper", "paper"),
+              "source": ("source", "source"), "organisation": ("organisation", "organisation"),
+              "base_model": ("base_model", "entry"), "new_version": ("new_version", "entry")}
+
+
 @dataclass
 class GraphInput:
-    """The data the graph is built from, as plain values."""
+    """What the graph is built from: the knowledge base, and the areas, papers and authors."""
 
-    records: list[dict[str, Any]]  #: entry records (id, kind, docname, data): entries, people, sources
+    kb: KnowledgeBase  #: its records of :data:`NODE_KINDS` are nodes, their links edges
     areas: dict[str, tuple[str, str]]  #: area id -> (title, docname)
-    papers: dict[str, dict[str, Any]]  #: case-folded key -> {key, title, areas}
+    papers: dict[str, dict[str, Any]]  #: case-folded key -> {key, title, areas} of the .bib
     authorship: list[Authorship]
+    #: links left out: the lineage links reported (unknown ids, cycles)
+    dropped: Collection[Link] = ()
 
 
 def build(data: GraphInput) -> Graph:
     graph = Graph()
     for area, (title, docname) in sorted(data.areas.items()):
         graph.add(Node(f"area:{area}", "area", title, docname=docname))
-    for rec in sorted(data.records, key=lambda r: r["id"]):
-        node_type = rec["kind"] if rec["kind"] in ("person", "source") else "entry"
-        kind = "" if node_type != "entry" else rec["kind"]
-        graph.add(Node(f"{node_type}:{rec['id']}", node_type, rec["data"]["name"], kind,
-                       rec["docname"]))
-        org = rec["data"].get("organization")
-        if org:
-            graph.add(Node(f"organisation:{slug(org)}", "organisation", org))
+    links = [link for link in data.kb.links() if link not in data.dropped]
+    _record_nodes(graph, data.kb, links)
     for key, paper in sorted(data.papers.items()):
         graph.add(Node(f"paper:{key}", "paper", paper["title"] or paper["key"]))
         for area in paper["areas"]:
             graph.link(f"paper:{key}", f"area:{area}", "area")
-    for rec in sorted(data.records, key=lambda r: r["id"]):
-        _link_record(graph, rec)
+    for link in links:
+        record = data.kb.get(link.source)
+        if record is not None:
+            kind = LINK_EDGES[link.relation][0]
+            if link.relation == "person":
+                graph.link(_target(link), node_id(record), kind)
+            else:
+                graph.link(node_id(record), _target(link), kind, link.how)
     for authored in data.authorship:
         for person in sorted(authored.persons):
             graph.link(f"person:{person}", f"paper:{authored.key.casefold()}", "author")
     return graph.finish()
 
 
-def node_id(rec: dict[str, Any]) -> str:
-    kind = rec["kind"]
-    return f"{kind if kind in ('person', 'source') else 'entry'}:{rec['id']}"
+def _record_nodes(graph: Graph, kb: KnowledgeBase, links: list[Link]) -> None:
+    """The records' nodes, and the organisations they name (labelled as the first, by id, writes
+    the name)."""
+    for rec in kb.records():
+        if rec.kind in NODE_KINDS:
+            kind = rec.kind if rec.kind in ENTRY_KINDS else ""
+            graph.add(Node(node_id(rec), "entry" if kind else rec.kind, rec.name, kind,
+                           rec.docname))
+    for link in links:
+        if link.relation == "organisation":
+            graph.add(Node(_target(link), "organisation", link.target))
 
 
-def _link_record(graph: Graph, rec: dict[str, Any]) -> None:
-    me, data = node_id(rec), rec["data"]
-    for area in data.get("areas", []):
-        graph.link(me, f"area:{area}", "area")
-    for other in data.get("related", []):
-        graph.link(me, f"entry:{other}", "related")
-    for person in data.get("people", []):
-        graph.link(f"person:{person}", me, "author")
-    for key in data.get("papers", []):
-        graph.link(me, f"paper:{key.casefold()}", "paper")
-    for ref in data.get("sources", []):
-        graph.link(me, f"source:{ref['id']}", "source")
-    for item in [*data.get("affiliation", []), *data.get("figures", [])]:
-        graph.link(me, f"source:{item['source']}", "source")
-    if data.get("organization"):
-        graph.link(me, f"organisation:{slug(data['organization'])}", "organisation")
-    for base in data.get("base_model", []):
-        graph.link(me, f"entry:{base}", "base_model", data.get("base_model_relation", ""))
-    if data.get("new_version"):
-        graph.link(me, f"entry:{data['new_version']}", "new_version")
+def node_id(rec: EntryRecord) -> str:
+    """The node of a record: ``entry:<id>`` for projects and models, ``person:`` or ``source:``."""
+    return f"{'entry' if rec.kind in ENTRY_KINDS else rec.kind}:{rec.id}"
+
+
+def _target(link: Link) -> str:
+    """The node a link leads to (an organisation's is the slug of its name)."""
+    target = slug(link.target) if link.relation == "organisation" else link.target
+    return f"{LINK_EDGES[link.relation][1]}:{target}"
 
 
 @dataclass

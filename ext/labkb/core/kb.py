@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
@@ -27,13 +27,18 @@ PaperSummary = Mapping[str, Any]
 class Link:
     """A typed relation between two things of the knowledge base.
 
-    ``source`` is an entry id; ``target`` an entry, area, person, source record or (case-folded)
-    BibTeX key, as ``relation`` says: ``area``, ``person``, ``related``, ``paper``, ``source``,
-    ``base_model``."""
+    ``source`` is the id of the record that states it (a research entry or a person);
+    ``target`` is, as ``relation`` says: an area (``area``), a person (``person``), an entry
+    (``related``), a case-folded BibTeX key (``paper``), a source record (``source``), a model or
+    a Hub id (``base_model``, ``new_version``), or an organisation's name as written
+    (``organisation``). ``how`` qualifies it where the record says how: a ``base_model`` link's
+    ``base_model_relation`` (finetune, adapter ...). It takes no part in comparisons: a link is
+    its source, relation and target."""
 
     source: str
     relation: str
     target: str
+    how: str = field(default="", compare=False)
 
 
 class KnowledgeBase:
@@ -90,16 +95,19 @@ class KnowledgeBase:
 
     # -- links -----------------------------------------------------------------------------------
     def links(self) -> Iterator[Link]:
-        """Every relation the records state, entry by entry in id order."""
-        for record in self.research():
-            entry = record.research
-            yield from (Link(record.id, "area", a) for a in entry.areas)
-            yield from (Link(record.id, "person", p) for p in entry.people)
-            yield from (Link(record.id, "related", r) for r in entry.related)
-            yield from (Link(record.id, "paper", k.casefold()) for k in entry.papers)
-            yield from (Link(record.id, "source", s.id) for s in entry.sources)
-            if isinstance(entry, Model):
-                yield from (Link(record.id, "base_model", b) for b in entry.base_model)
+        """Every relation the records state, record by record in id order: a research entry's
+        areas, people, related entries, papers, sources, organisation and (models) lineage; a
+        person's areas and the sources of its record, affiliations and figures."""
+        for record in self.records():
+            if record.is_research:
+                yield from _research_links(record)
+            elif record.kind == "person":
+                person = record.person
+                yield from (Link(record.id, "area", a) for a in person.areas)
+                stated = [*(ref.id for ref in person.sources),
+                          *(item.source for item in person.affiliation),
+                          *(fig.source for fig in person.figures)]
+                yield from (Link(record.id, "source", s) for s in stated)
 
     @cached_property
     def _inverse(self) -> dict[tuple[str, str], list[EntryRecord]]:
@@ -112,12 +120,29 @@ class KnowledgeBase:
         return out
 
     def linking(self, relation: str, target: str) -> list[EntryRecord]:
-        """The entries that state ``relation`` to ``target``, by id: ``linking("paper", key)``
-        are the entries citing a .bib record, ``linking("source", id)`` those based on a source."""
+        """The records that state ``relation`` to ``target``, by id: ``linking("paper", key)``
+        are the entries citing a .bib record, ``linking("source", id)`` the entries and people
+        based on a source (or whose affiliation or figure it states)."""
         key = target.casefold() if relation == "paper" else target
         return list(self._inverse.get((relation, key), []))
 
     def citing(self, key: str) -> list[EntryRecord]:
         """The entries whose ``papers`` list the .bib record ``key`` (case-insensitive)."""
         return self.linking("paper", key)
+
+
+def _research_links(record: EntryRecord) -> Iterator[Link]:
+    entry = record.research
+    yield from (Link(record.id, "area", a) for a in entry.areas)
+    yield from (Link(record.id, "person", p) for p in entry.people)
+    yield from (Link(record.id, "related", r) for r in entry.related)
+    yield from (Link(record.id, "paper", k.casefold()) for k in entry.papers)
+    yield from (Link(record.id, "source", s.id) for s in entry.sources)
+    if entry.organization:
+        yield Link(record.id, "organisation", entry.organization)
+    if isinstance(entry, Model):
+        how = entry.base_model_relation or ""
+        yield from (Link(record.id, "base_model", b, how) for b in entry.base_model)
+        if entry.new_version:
+            yield Link(record.id, "new_version", entry.new_version)
 

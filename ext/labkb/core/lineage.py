@@ -10,10 +10,15 @@ where it started is a cycle. Both are ``kb.ref`` problems, located at the value,
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
 
 from labkb.core.problems import Problem
+from labkb.core.records import EntryRecord
+from labkb.core.schema import Model
+
+#: model id -> the model's entry record
+Models = Mapping[str, EntryRecord]
 
 HUB_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*/[A-Za-z0-9][A-Za-z0-9_.-]*$")
 
@@ -31,25 +36,26 @@ class Link:
     field: str  #: the field path, e.g. ``base_model[0]``
 
 
-def _links(models: dict[str, dict[str, Any]]) -> list[Link]:
+def _links(models: Models) -> list[Link]:
     out = []
     for mid, rec in sorted(models.items()):
-        data = rec["data"]
-        for i, base in enumerate(data.get("base_model", [])):
+        model = rec.entry
+        if not isinstance(model, Model):
+            continue
+        for i, base in enumerate(model.base_model):
             out.append(Link(mid, base, "base_model", f"base_model[{i}]"))
-        if data.get("new_version"):
-            out.append(Link(mid, data["new_version"], "new_version", "new_version"))
+        if model.new_version:
+            out.append(Link(mid, model.new_version, "new_version", "new_version"))
     return [link for link in out if not is_hub_id(link.target)]
 
 
-def _line(rec: dict[str, Any], field_path: str) -> int:
-    lines = rec.get("lines", {})
-    return int(lines.get(field_path) or lines.get(field_path.split("[")[0]) or 1)
+def _line(rec: EntryRecord, field_path: str) -> int:
+    return rec.lines.get(field_path) or rec.lines.get(field_path.split("[")[0]) or 1
 
 
-def check(models: dict[str, dict[str, Any]], known: set[str]) -> tuple[list[Problem], set[Link]]:
+def check(models: Models, known: set[str]) -> tuple[list[Problem], set[Link]]:
     """Problems of the models' lineage, and the links to drop (unknown ids, cycle closers).
-    ``models``: model id -> entry record (``data``, ``path``, ``lines``); ``known``: entry ids."""
+    ``models``: model id -> entry record; ``known``: entry ids."""
     problems: list[Problem] = []
     bad: set[Link] = set()
     links = _links(models)
@@ -57,7 +63,7 @@ def check(models: dict[str, dict[str, Any]], known: set[str]) -> tuple[list[Prob
         if link.target not in models:
             rec = models[link.source]
             what = "an entry that is not a model" if link.target in known else "no entry"
-            problems.append(Problem(rec["path"], _line(rec, link.field), link.field,
+            problems.append(Problem(rec.path, _line(rec, link.field), link.field,
                                     f"{link.type} {link.target!r} is {what} (a model id of the "
                                     "models folder, or a Hub id owner/name)", "ref"))
             bad.add(link)
@@ -71,7 +77,7 @@ def check(models: dict[str, dict[str, Any]], known: set[str]) -> tuple[list[Prob
             graph.setdefault(older, []).append((newer, link))
     for link in _cycle_closers(graph):
         rec = models[link.source]
-        problems.append(Problem(rec["path"], _line(rec, link.field), link.field,
+        problems.append(Problem(rec.path, _line(rec, link.field), link.field,
                                 f"{link.type} {link.target!r} makes a cycle: the lineage of "
                                 f"{link.source} leads back to it", "ref"))
         bad.add(link)
@@ -99,7 +105,7 @@ def _cycle_closers(graph: dict[str, list[tuple[str, Link]]]) -> list[Link]:
     return closers
 
 
-def families(models: dict[str, dict[str, Any]], dropped: set[Link]) -> list[list[str]]:
+def families(models: Models, dropped: set[Link]) -> list[list[str]]:
     """Groups of models joined by lineage links (each sorted: oldest version first, then by
     id), largest first; models without a link are left out."""
     parent: dict[str, str] = {m: m for m in models}

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Mapping
 from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, Field
@@ -139,9 +140,13 @@ def initial_form(name: str) -> str:
     return " ".join([*(w[0] for w in words[:-1]), words[-1]])
 
 
-def written_names(data: dict[str, Any]) -> list[str]:
-    """Every way a person entry says its name is written."""
-    names = [data["name"], *data.get("name_variants", [])]
-    if data.get("name_zh"):
-        names.append(data["name_zh"])
-    return names
+def written_names(person: Person | Mapping[str, Any]) -> list[str]:
+    """Every way a person entry says its name is written: ``name``, ``name_variants``, then
+    ``name_zh``. Takes the validated record, or a person file's YAML as loaded (what the importers
+    read, before the file is known to validate)."""
+    if isinstance(person, Person):
+        name, variants, name_zh = person.name, person.name_variants, person.name_zh
+    else:
+        name, variants = person["name"], person.get("name_variants", [])
+        name_zh = person.get("name_zh")
+    return [name, *variants, *([name_zh] if name_zh else [])]

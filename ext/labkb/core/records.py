@@ -54,6 +54,13 @@ class EntryRecord:
         return self.entry
 
     @property
+    def person(self) -> Person:
+        """The record as a person entry; only for ``person`` records."""
+        if not isinstance(self.entry, Person):
+            raise TypeError(f"{self.id} is a {self.kind} record, not a person")
+        return self.entry
+
+    @property
     def name(self) -> str:
         """What pages call it: its name (a news item's title)."""
         if isinstance(self.entry, News):

@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
-from labkb.core import bibdata
 from labkb.core.graph import EDGE_TYPES, NODE_TYPES
 from labkb.core.kb import KnowledgeBase
 from labkb.core.newsitem import News
@@ -187,11 +186,11 @@ def entry_json_ld(entry: Project, url: str, citations: list[dict[str, Any]] | No
     return data
 
 
-def article_json_ld(entry: Any) -> dict[str, Any]:
-    """schema.org data of a .bib record (a pybtex entry) an entry cites."""
-    article: dict[str, Any] = {"@type": "ScholarlyArticle", "name": bibdata.field(entry, "title"),
+def article_json_ld(view: dict[str, Any]) -> dict[str, Any]:
+    """schema.org data of a .bib record an entry cites, from its view (:func:`labkb.core.bibdata.view`)."""
+    article: dict[str, Any] = {"@type": "ScholarlyArticle", "name": view["title"],
                                "author": [{"@type": "Person", "name": a}
-                                          for a in bibdata.authors(entry) if a != "others"]}
-    if bibdata.year(entry):
-        article["datePublished"] = str(bibdata.year(entry))
+                                          for a in view["authors"] if a != "others"]}
+    if view["year"]:
+        article["datePublished"] = str(view["year"])
     return article

@@ -38,3 +38,13 @@ def update_bibindex(env: Any) -> tuple[set[str], dict[str, dict[str, Any]]]:
     changed = {k for k in old.keys() | new.keys()
                if old.get(k, {}).get("digest") != new.get(k, {}).get("digest")}
     return changed, old
+
+
+def record_view(env: Any, key: str, entry: Any) -> dict[str, Any]:
+    """What is shown of a record (:func:`labkb.core.bibdata.view`: plain title, authors, venue),
+    as :func:`update_bibindex` kept it for the record's text; computed only for a record it has
+    not seen (decoding LaTeX costs about 1 ms a field)."""
+    views = kb_domain(env).data.get("bibview") or {}
+    view = views.get(key.casefold())
+    return view if view is not None and view["key"] == key else bibdata.view(key, entry)
+

@@ -22,7 +22,6 @@ from sphinx.errors import NoUri
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
-from labkb.core import bibdata
 from labkb.core.compare import (
     NOT_COMPARABLE,
     NOT_REPORTED,
@@ -37,6 +36,7 @@ from labkb.core.schema import Model
 from labkb.outputs.compare import csv_text, json_text
 from labkb.outputs.knowledge import write_if_changed
 from labkb.sphinxext.badges import paragraph
+from labkb.sphinxext.bibindex import record_view
 from labkb.sphinxext.cards import entry_uri
 from labkb.sphinxext.domain import cite_domain, kb_domain, knowledge_base
 from labkb.sphinxext.grids import _FIELD_OF, FILTER_FIELDS, _csv
@@ -287,7 +287,7 @@ class _Renderer:
         entries = cite_domain(self.app.env).bibdata.data.entries if "cite" in \
             self.app.env.domains else {}
         key = next((k for k in entries if k.casefold() == source["bib"].casefold()), None)
-        title = bibdata.field(entries[key], "title") if key else source["bib"]
+        title = record_view(self.app.env, key, entries[key])["title"] if key else source["bib"]
         title = f"{title} [{source['bib']}]"
         return f"{title}, {source['locator']}" if source.get("locator") else title
 

@@ -9,7 +9,6 @@ from typing import Any
 
 from sphinx.application import Sphinx
 
-from labkb.core import bibdata
 from labkb.core.newsitem import News
 from labkb.core.people import Person
 from labkb.core.provenance import SourceDoc
@@ -30,6 +29,7 @@ from labkb.outputs.knowledge import (
     source_json_ld,
     write_if_changed,
 )
+from labkb.sphinxext.bibindex import record_view
 from labkb.sphinxext.domain import cite_domain, kb_domain, knowledge_base
 from labkb.sphinxext.research import research
 from labkb.sphinxext.state import build_state
@@ -47,9 +47,7 @@ def publications(app: Sphinx) -> list[dict[str, Any]]:
     if "cite" not in app.env.domains:
         return []
     records = cite_domain(app.env).bibdata.data.entries
-    views = kb_domain(app.env).data.get("bibview") or {}  # kept by update_bibindex
-    out = [publication_record(views.get(key.casefold()) or bibdata.view(key, entry))
-           for key, entry in records.items()]
+    out = [publication_record(record_view(app.env, key, entry)) for key, entry in records.items()]
     return sorted(out, key=lambda r: r["key"].casefold())
 
 
@@ -59,10 +57,8 @@ def write_exports(app: Sphinx, exception: Exception | None) -> None:
                                                                              "get_target_uri"):
         return
     out = Path(app.outdir)
-    state = build_state(app)
-    if not (state.wrote or kb_domain(app.env).data.get("changed", True)) \
-            and (out / EXPORT).exists():
-        return  # nothing read or written, no .bib change: the files of last time are right
+    if unchanged(app, out / EXPORT):
+        return
     graph = research(app).graph
     export = knowledge(knowledge_base(app.env), lambda doc: _url(app, doc), publications(app),
                        graph.as_json())
@@ -72,6 +68,14 @@ def write_exports(app: Sphinx, exception: Exception | None) -> None:
     if app.config.html_baseurl:
         write_if_changed(out / "sitemap.xml",
                          sitemap([_url(app, d) for d in sorted(app.env.found_docs)]))
+
+
+def unchanged(app: Sphinx, written: Path) -> bool:
+    """Whether the files written from the whole knowledge base at the end of the last build (of
+    which ``written`` is one) are still right: nothing was read or written and no .bib record
+    changed."""
+    return not (build_state(app).wrote or kb_domain(app.env).data.get("changed", True)) \
+        and written.exists()
 
 
 def note_write(app: Sphinx, doctree: Any, docname: str) -> None:
@@ -129,4 +133,4 @@ def _article(app: Sphinx, key: str) -> dict[str, Any] | None:
     if "cite" not in app.env.domains:
         return None
     entry = cite_domain(app.env).bibdata.data.entries.get(key)
-    return None if entry is None else article_json_ld(entry)
+    return None if entry is None else article_json_ld(record_view(app.env, key, entry))

@@ -13,12 +13,13 @@ from typing import Any
 
 from sphinx.application import Sphinx
 
-from labkb.core import bibdata
 from labkb.core.news import SITE, Timeline
 from labkb.outputs.feeds import ATOM_TYPE, FEED_DIR, FeedMeta, atom, feed_path, feed_title
 from labkb.outputs.knowledge import write_if_changed
 from labkb.outputs.llms import LLMS, llms_txt, md_path, person_page, record_page
+from labkb.sphinxext.bibindex import record_view
 from labkb.sphinxext.domain import cite_domain, kb_domain
+from labkb.sphinxext.exports import unchanged
 from labkb.sphinxext.news import current_timeline, feed_href, feed_page
 from labkb.sphinxext.people import people
 from labkb.sphinxext.state import build_state
@@ -88,7 +89,8 @@ def _papers_by_person(app: Sphinx) -> dict[str, list[tuple[str, str]]]:
     for key in sorted(entries, key=str.casefold):
         for person_id in (p.strip().casefold() for p in
                           str(entries[key].fields.get("people", "")).split(",") if p.strip()):
-            out.setdefault(person_id, []).append((key, bibdata.field(entries[key], "title")))
+            out.setdefault(person_id, []).append(
+                (key, record_view(app.env, key, entries[key])["title"]))
     return out
 
 
@@ -137,6 +139,8 @@ def write_machine_files(app: Sphinx, exception: Exception | None) -> None:
     """``build-finished``: feeds, ``llms.txt`` and Markdown (HTML builders only)."""
     if exception is not None or app.builder.format != "html" or not hasattr(app.builder,
                                                                              "get_target_uri"):
+        return
+    if unchanged(app, Path(app.outdir, LLMS)):
         return
     line = current_timeline(app)
     write_feeds(app, line)

@@ -23,6 +23,7 @@ from sphinx.util.osutil import relative_uri
 
 from labkb.core.graph import NODE_TYPES, Edge, Graph, Node, neighbourhood, slug
 from labkb.core.lineage import is_hub_id
+from labkb.core.schema import Model
 from labkb.outputs.graph_svg import legend_svg, neighbourhood_layout, svg, whole_layout
 from labkb.sphinxext.badges import paragraph
 from labkb.sphinxext.blocks import bullets, section
@@ -252,12 +253,12 @@ def lineage_section(app: Sphinx, docname: str, data: Research, model: str) -> li
     links = Links(app, docname)
     rows: list[tuple[str, nodes.Node]] = []
     found = kb_domain(app.env).entry(model)
-    fields = found.dump() if found is not None else {}
-    for base in fields.get("base_model", []):
-        if is_hub_id(base):  # a model outside the knowledge base
-            relation = fields.get("base_model_relation")
-            rows.append(("Built from" + (f" ({relation})" if relation else ""), nodes.reference(
-                "", base, refuri=f"https://huggingface.co/{base}")))
+    entry = found.entry if found is not None else None
+    if isinstance(entry, Model):  # the models it was built from outside the knowledge base
+        built = f" ({entry.base_model_relation})" if entry.base_model_relation else ""
+        rows += [("Built from" + built, nodes.reference(
+            "", base, refuri=f"https://huggingface.co/{base}"))
+            for base in entry.base_model if is_hub_id(base)]
     for edge in _edges_of(data.graph, me):
         other = data.graph.nodes[edge.target if edge.source == me else edge.source]
         how = f" ({edge.relation})" if edge.relation else ""
@@ -333,8 +334,11 @@ def _digests(data: Research) -> dict[str, str]:
 def graph_pages_to_rewrite(app: Sphinx, env: BuildEnvironment) -> list[str]:
     """``env-get-updated``: pages whose neighbourhood (or lineage) changed; the Graph page when
     the graph did; person pages and the collaboration matrix when a person or a record changed.
-    Lineage problems are reported here, once the entries are known."""
+    Lineage problems are reported here, once the entries are known. Nothing when no entry, page
+    or .bib record changed (``pages_to_rewrite`` ran first): the graph is last build's."""
     domain = kb_domain(env)
+    if not domain.data.get("changed", True):
+        return []
     data = research(app)
     reread: set[str] = domain.data.get("reread", set())
     touched = reread | set(domain.data.get("old", {}))
@@ -351,7 +355,7 @@ def graph_pages_to_rewrite(app: Sphinx, env: BuildEnvironment) -> list[str]:
     if stamp != domain.data.get("graph_stamp"):
         out |= set(domain.data["graph_page"])
     if people_stamp != domain.data.get("people_stamp") or any(
-            r["docname"] in touched for r in data.people.values()):
-        out |= {r["docname"] for r in data.people.values()} | set(domain.data["collab"])
+            r.docname in touched for r in data.people.values()):
+        out |= {r.docname for r in data.people.values()} | set(domain.data["collab"])
     domain.data["graph_stamp"], domain.data["people_stamp"] = stamp, people_stamp
     return sorted((out - reread) & env.found_docs)

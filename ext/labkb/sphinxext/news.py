@@ -17,12 +17,12 @@ from sphinx.errors import NoUri
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
-from labkb.core import bibdata
 from labkb.core.news import SITE, Item, Timeline, dated_papers, timeline
 from labkb.core.newsitem import News
 from labkb.core.records import EntryRecord
 from labkb.outputs.feeds import feed_path
 from labkb.sphinxext.badges import badge, kind_badge, paragraph
+from labkb.sphinxext.bibindex import record_view
 from labkb.sphinxext.blocks import field_list, section
 from labkb.sphinxext.domain import cite_domain, kb_domain
 from labkb.sphinxext.nodes import kb_news
@@ -75,7 +75,7 @@ def _papers(env: BuildEnvironment) -> dict[str, dict[str, str]]:
     if "cite" not in env.domains:
         return {}
     records = cite_domain(env).bibdata.data.entries
-    return dated_papers((key, bibdata.field(entry, "title"), entry.fields.get("date", ""))
+    return dated_papers((key, record_view(env, key, entry)["title"], entry.fields.get("date", ""))
                         for key, entry in records.items())
 
 

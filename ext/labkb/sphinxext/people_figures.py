@@ -6,6 +6,7 @@ the people entries share (for the People page).
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping
 from typing import Any, ClassVar
 
 from docutils import nodes
@@ -14,12 +15,13 @@ from sphinx.util.docutils import SphinxDirective
 
 from labkb.core import bibdata
 from labkb.core.coauthors import coauthors, matrix, shared_names
+from labkb.core.records import EntryRecord
 from labkb.sphinxext.badges import paragraph
 from labkb.sphinxext.blocks import section, table
 from labkb.sphinxext.domain import cite_domain, kb_domain
 from labkb.sphinxext.nodes import kb_collaboration, kb_person_figures
 from labkb.sphinxext.report import warn
-from labkb.sphinxext.research import plain, research
+from labkb.sphinxext.research import research
 
 NO_COUNTS = "no per-paper citation counts recorded"
 
@@ -38,20 +40,19 @@ class CollaborationDirective(SphinxDirective):
         return [node]
 
 
-def display_names(people: dict[str, dict[str, Any]]) -> dict[str, str]:
+def display_names(people: Mapping[str, EntryRecord]) -> dict[str, str]:
     """Person id -> the name shown: the entry's name, with its id when two people share it."""
-    names = Counter(r["data"]["name"] for r in people.values())
-    return {pid: r["data"]["name"] + (f" ({pid})" if names[r["data"]["name"]] > 1 else "")
-            for pid, r in people.items()}
+    names = Counter(r.name for r in people.values())
+    return {pid: r.name + (f" ({pid})" if names[r.name] > 1 else "") for pid, r in people.items()}
 
 
 def _records(n: int) -> str:
     return f"{n} record" + ("" if n == 1 else "s")
 
 
-def _ref(app: Sphinx, docname: str, record: dict[str, Any], label: str | None = None) -> nodes.Node:
-    uri = app.builder.get_relative_uri(docname, record["docname"])
-    return nodes.reference("", label or record["data"]["name"], refuri=uri, internal=True)
+def _ref(app: Sphinx, docname: str, record: EntryRecord, label: str | None = None) -> nodes.Node:
+    uri = app.builder.get_relative_uri(docname, record.docname)
+    return nodes.reference("", label or record.name, refuri=uri, internal=True)
 
 
 def fill_people(app: Sphinx, doctree: nodes.document, docname: str) -> None:
@@ -75,7 +76,7 @@ class PersonFigures:
         if self.record is None:
             return []
         out: list[nodes.Node] = []
-        if self.record["data"].get("figures"):
+        if self.record.person.figures:
             out.append(self.figures())
         categories = self.categories()
         if categories is not None:
@@ -105,7 +106,7 @@ class PersonFigures:
 
     @property
     def record_name(self) -> str:
-        return str(self.record["data"]["name"]) if self.record else self.person
+        return self.record.name if self.record else self.person
 
     @staticmethod
     def category(entry: Any) -> str:
@@ -120,16 +121,15 @@ class PersonFigures:
             "differ, the note says why."))
         rows: list[list[nodes.Node]] = []
         assert self.record is not None
-        for fig in self.record["data"]["figures"]:
-            value = fig["value"]
+        for fig in self.record.person.figures:
+            value = fig.value
             shown = f"{value:,}" if isinstance(value, int) else str(value)
-            found = kb_domain(self.app.env).entry(fig["source"])
-            src = plain(found) if found is not None else None
-            source: nodes.Node = _ref(self.app, self.docname, src) if src else nodes.Text(
-                fig["source"])
-            value_c, how = self.computed(fig.get("compare"))
-            rows.append([nodes.Text(fig["name"]), nodes.Text(shown), source,
-                         nodes.Text(fig.get("as_of") or "unknown"), nodes.Text(value_c),
+            found = kb_domain(self.app.env).entry(fig.source)
+            source: nodes.Node = (_ref(self.app, self.docname, found) if found is not None
+                                  else nodes.Text(fig.source))
+            value_c, how = self.computed(fig.compare)
+            rows.append([nodes.Text(fig.name), nodes.Text(shown), source,
+                         nodes.Text(fig.as_of or "unknown"), nodes.Text(value_c),
                          nodes.Text(how)])
         sec += table(["Figure", "Reported", "Source", "As of", "Computed", "Note"], rows,
                      ["kb-figures"])
@@ -176,7 +176,7 @@ class PersonFigures:
 
 def _matrix(app: Sphinx, docname: str) -> list[nodes.Node]:
     data = research(app)
-    people = sorted(data.people, key=lambda p: (data.people[p]["data"]["name"].casefold(), p))
+    people = sorted(data.people, key=lambda p: (data.people[p].name.casefold(), p))
     if not people:
         return [paragraph(nodes.Text("No people entries."), classes=["kb-empty"])]
     shared = matrix(people, data.authorship)
@@ -197,11 +197,8 @@ def warn_shared_names(app: Sphinx, env: Any) -> None:
     """``env-updated``: a written name two people entries share, unless they say they differ."""
     domain = kb_domain(env)
     reread = domain.data.get("reread", set())
-    people = {r.id: plain(r) for r in domain.entries() if r.kind == "person"}
-    if not any(r["docname"] in reread for r in people.values()):
+    people = {r.id: r for r in domain.entries() if r.kind == "person"}
+    if not any(r.docname in reread for r in people.values()):
         return
-    for problem in shared_names({p: r["data"] for p, r in people.items()},
-                                {p: r["path"] for p, r in people.items()},
-                                {p: int(r.get("lines", {}).get("name_variants", 1))
-                                 for p, r in people.items()}):
+    for problem in shared_names(people):
         warn(problem)

@@ -30,7 +30,7 @@ def person_page(directive: Any, record: EntryRecord) -> list[nodes.Node]:
     """The nodes of a person's page; ``directive`` is the running ``kb-entry-page``."""
     person = record.entry
     assert isinstance(person, Person)
-    data, docname = record.dump(), directive.env.docname
+    docname = directive.env.docname
     domain = kb_domain(directive.env)
     page = section(person.name, record.anchor)
     page["classes"] += ["kb-entry", "kb-kind-person"]
@@ -38,23 +38,22 @@ def person_page(directive: Any, record: EntryRecord) -> list[nodes.Node]:
     directive.state.document.note_explicit_target(page)
     page += paragraph(nodes.Text(person.summary), classes=["lead", "kb-summary"])
     badges: list[nodes.Node] = [kind_badge("person")]
-    if data.get("role"):
-        badges.append(badge(data["role"], "info", outline=True))
+    if person.role:
+        badges.append(badge(person.role, "info", outline=True))
     page += paragraph(*badges, classes=["kb-badges"])
-    derived = data.get("derived", {})
-    links = [button(shown_as_derived(label, derived.get(field)), url.format(data[field]))
-             for field, label, url in ID_LINKS if data.get(field)]
+    links = [button(shown_as_derived(label, person.derived.get(field)), url.format(value))
+             for field, label, url in ID_LINKS if (value := getattr(person, field))]
     if links:
         page += paragraph(*links, classes=["kb-links"])
-    page += field_list(_facts(directive, data, docname))
-    names = [] if data.get("distinct_from") else sorted({name_key(n) for n in written_names(data)})
+    page += field_list(_facts(directive, person, docname))
+    names = [] if person.distinct_from else sorted({name_key(n) for n in written_names(person)})
     domain.data["people_names"][docname] = names
     computed = kb_person_figures("", person=record.id)
     directive.set_source_info(computed)
     page += computed
     before = len(domain.data["pubs"].get(docname, []))
-    if data.get("description"):
-        page.extend(directive.description(data["description"]))
+    if person.description:
+        page.extend(directive.description(person.description))
     if len(domain.data["pubs"].get(docname, [])) == before:  # the prose placed no list itself
         page += _publications(directive, record.id, names)
     if person.sources:
@@ -67,22 +66,22 @@ def person_page(directive: Any, record: EntryRecord) -> list[nodes.Node]:
     return [page]
 
 
-def _facts(directive: Any, data: dict[str, Any], docname: str) -> list[tuple[str, list[nodes.Node]]]:
+def _facts(directive: Any, person: Person, docname: str) -> list[tuple[str, list[nodes.Node]]]:
     rows: list[tuple[str, list[nodes.Node]]] = []
-    if data.get("name_zh"):
-        rows.append(("Chinese name", [nodes.Text(data["name_zh"])]))
-    if data.get("name_variants"):
-        rows.append(("Written as", [nodes.Text("; ".join(data["name_variants"]))]))
-    for item in data.get("affiliation", []):
-        parts: list[nodes.Node] = [nodes.Text(item["name"] + " (as stated by "),
-                                   source_ref(item["source"], docname)]
-        parts.append(nodes.Text(f", {item['locator']})" if item.get("locator") else ")"))
+    if person.name_zh:
+        rows.append(("Chinese name", [nodes.Text(person.name_zh)]))
+    if person.name_variants:
+        rows.append(("Written as", [nodes.Text("; ".join(person.name_variants))]))
+    for item in person.affiliation:
+        parts: list[nodes.Node] = [nodes.Text(item.name + " (as stated by "),
+                                   source_ref(item.source, docname)]
+        parts.append(nodes.Text(f", {item.locator})" if item.locator else ")"))
         rows.append(("Affiliation", parts))
-    if data.get("areas"):
+    if person.areas:
         area_dir = directive.config.kb_area_dir
         rows.append(("Research areas", directive.joined(
-            [directive.doc_ref(f"{area_dir}/{a}") for a in data["areas"]])))
-    for other in data.get("distinct_from", []):
+            [directive.doc_ref(f"{area_dir}/{a}") for a in person.areas])))
+    for other in person.distinct_from:
         rows.append(("Not to be confused with", [directive.doc_ref(
             f"{directive.config.kb_people_dir}/{other}")]))
     return rows

@@ -12,17 +12,18 @@ from sphinx.application import Sphinx
 
 from labkb.core import bibdata, lineage
 from labkb.core.coauthors import Authorship, Paper, resolve_all
-from labkb.core.graph import Graph, GraphInput, build
+from labkb.core.graph import NODE_KINDS, Graph, GraphInput, build
+from labkb.core.kb import Link
 from labkb.core.problems import Problem
 from labkb.core.records import EntryRecord
-from labkb.core.schema import ENTRY_KINDS
-from labkb.sphinxext.domain import cite_domain, kb_domain
+from labkb.sphinxext.bibindex import record_view
+from labkb.sphinxext.domain import cite_domain, knowledge_base
 from labkb.sphinxext.state import build_state
 
 
 @dataclass
 class Research:
-    people: dict[str, dict[str, Any]]  #: person id -> entry record
+    people: dict[str, EntryRecord]  #: person id -> entry record
     authorship: list[Authorship]
     graph: Graph
     problems: list[Problem] = field(default_factory=list)  #: lineage problems
@@ -45,7 +46,7 @@ def papers(env: Any) -> list[Paper]:
     for key, entry in sorted(cite_domain(env).bibdata.data.entries.items()):
         people = [p.strip().casefold() for p in entry.fields.get("people", "").split(",")
                   if p.strip()]
-        out.append(Paper(key, tuple(bibdata.authors(entry)), tuple(people)))
+        out.append(Paper(key, tuple(record_view(env, key, entry)["authors"]), tuple(people)))
     return out
 
 
@@ -60,14 +61,12 @@ def research(app: Sphinx) -> Research:
 
 def _gather(app: Sphinx) -> Research:
     env = app.env
-    domain = kb_domain(env)
-    records = [plain(r) for r in sorted(domain.entries(), key=lambda r: r.id)
-               if r.kind in (*ENTRY_KINDS, "person", "source")]  # news: not in the graph
-    people = {r["id"]: r for r in records if r["kind"] == "person"}
-    authorship = resolve_all(papers(env), {pid: r["data"] for pid, r in people.items()})
-    models = {r["id"]: r for r in records if r["kind"] == "model"}
-    problems, dropped = lineage.check(models, {r["id"] for r in records})
-    shown = [_without(r, dropped) for r in records]
+    kb = knowledge_base(env)
+    records = [r for r in kb.records() if r.kind in NODE_KINDS]  # news: not in the graph
+    people = {r.id: r for r in records if r.kind == "person"}
+    authorship = resolve_all(papers(env), people)
+    models = {r.id: r for r in records if r.kind == "model"}
+    problems, dropped = lineage.check(models, {r.id for r in records})
     area_dir = app.config.kb_area_dir
     areas = {}
     for docname in sorted(env.found_docs):
@@ -78,27 +77,11 @@ def _gather(app: Sphinx) -> Research:
     if "cite" in env.domains:
         for key, entry in cite_domain(env).bibdata.data.entries.items():
             records_papers[key.casefold()] = {
-                "key": key, "title": bibdata.field(entry, "title"),
+                "key": key, "title": record_view(env, key, entry)["title"],
                 "areas": [a for a in bibdata.keywords(entry) if a in areas]}
-    graph = build(GraphInput(shown, areas, records_papers, authorship))
+    # the lineage links that were reported (unknown ids, cycles) are not drawn
+    left_out = {Link(link.source, link.type, link.target) for link in dropped}
+    graph = build(GraphInput(kb, areas, records_papers, authorship, left_out))
     by_doc = {n.docname: n.id for n in graph.nodes.values() if n.docname}
     return Research(people, authorship, graph, problems, lineage.families(models, dropped),
                     dropped, by_doc)
-
-
-def plain(record: EntryRecord) -> dict[str, Any]:
-    """An entry record as the graph, lineage and co-author code read it: plain JSON data."""
-    return {"id": record.id, "kind": record.kind, "docname": record.docname, "path": record.path,
-            "lines": record.lines, "data": record.dump()}
-
-
-def _without(record: dict[str, Any], dropped: set[lineage.Link]) -> dict[str, Any]:
-    """The record without the lineage links that were reported (unknown ids, cycles)."""
-    bad = {(link.type, link.target) for link in dropped if link.source == record["id"]}
-    if record["kind"] != "model" or not bad:
-        return record
-    data = dict(record["data"])
-    data["base_model"] = [b for b in data.get("base_model", []) if ("base_model", b) not in bad]
-    if ("new_version", data.get("new_version")) in bad:
-        data.pop("new_version")
-    return {**record, "data": data}

@@ -59,6 +59,8 @@ def teach_jieba(app: Any, doctree: Any, docname: str) -> None:
     if state.jieba_env is env:
         return
     state.jieba_env = env
+    if state.pagefind is not None:  # Pagefind segments Chinese itself; Sphinx's index is off
+        return
     if not str(app.config.html_search_language or app.config.language or "").startswith("zh"):
         return
     try:

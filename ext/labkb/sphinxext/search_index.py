@@ -6,6 +6,10 @@ At ``html-page-context`` every page gets ``kb_search`` (its kind, areas and weig
 ``pagefind-bin-extended`` package indexes the output folder into ``_build/html/pagefind/``. With
 ``kb_search = False``, or without the binary (a located ``kb.search`` warning), pages keep
 Sphinx's own search.
+
+With Pagefind, Sphinx's own index is not built: no page loads ``searchindex.js``, and feeding it
+(jieba and stemming over every written page, in the main process even under ``-j``) was the largest
+part of writing. The search page is then added as an extra page (``html-collect-pages``).
 """
 
 from __future__ import annotations
@@ -56,7 +60,7 @@ def pagefind_binary() -> Path | None:
 def choose_engine(app: Sphinx) -> None:
     """``builder-inited``: Pagefind when asked for and installed, else Sphinx's search."""
     state = build_state(app)
-    state.pagefind = None
+    state.pagefind, state.search_page = None, False
     if not app.config.kb_search or app.builder.format != "html":
         return
     state.pagefind = pagefind_binary()
@@ -64,6 +68,16 @@ def choose_engine(app: Sphinx) -> None:
         logger.warning("kb_search is on but the Pagefind binary is missing (install the "
                        "pagefind-bin-extended package, as the docs extra does); the site keeps "
                        "Sphinx's search", location=_where(app), type="kb", subtype="search")
+        return
+    if getattr(app.builder, "search", False):
+        # Sphinx's own switch, there for builders without its search (HTML Help)
+        app.builder.search = False  # type: ignore[attr-defined]
+        state.search_page = True
+
+
+def search_page(app: Sphinx) -> list[tuple[str, dict[str, Any], str]]:
+    """``html-collect-pages``: the search page Sphinx no longer writes once its index is off."""
+    return [("search", {}, "search.html")] if build_state(app).search_page else []
 
 
 def _areas(app: Sphinx, ids: list[str]) -> list[Area]:
@@ -109,8 +123,12 @@ def search_meta(app: Sphinx, pagename: str, title: str) -> SearchMeta:
 def page_context(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any],
                  doctree: Any) -> None:
     """``html-page-context``: the values the templates write for the index."""
-    engine = build_state(app).pagefind
+    state = build_state(app)
+    engine = state.pagefind
     context["kb_pagefind"] = engine is not None
+    if state.search_page and "hasdoc" in context:  # the search page exists, written by labkb
+        hasdoc = context["hasdoc"]
+        context["hasdoc"] = lambda name: name == "search" or hasdoc(name)
     if engine is None or doctree is None:
         return
     title = context.get("title") or ""
@@ -139,6 +157,7 @@ def build_index(app: Sphinx, exception: Exception | None) -> None:
     # Pagefind adds its files to the folder and removes none: without this, every rebuild would
     # leave the fragments and index chunks of the pages it changed behind
     shutil.rmtree(folder, ignore_errors=True)
+    Path(app.outdir, "searchindex.js").unlink(missing_ok=True)  # from a build on Sphinx's search
     try:
         done = subprocess.run(pagefind_command(app, state.pagefind), capture_output=True,
                               text=True, timeout=1800, check=False)

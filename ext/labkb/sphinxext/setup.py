@@ -52,7 +52,7 @@ from labkb.sphinxext.publications import PublicationsDirective, fill_publication
 from labkb.sphinxext.pybtex_plugins import preload_plugins
 from labkb.sphinxext.research import forget
 from labkb.sphinxext.search import teach_jieba
-from labkb.sphinxext.search_index import build_index, choose_engine, page_context
+from labkb.sphinxext.search_index import build_index, choose_engine, page_context, search_page
 from labkb.sphinxext.sources import SourcesDirective, fill_source_pages
 from labkb.sphinxext.zh_names import show_page_zh
 
@@ -155,13 +155,14 @@ def _setup_builds(app: Sphinx) -> None:
     app.connect("env-get-outdated", reset)
     app.connect("env-get-outdated", forget)
     app.connect("env-updated", warn_shared_names)
-    app.connect("env-get-updated", graph_pages_to_rewrite)
     app.connect("env-purge-doc", remember_old)
     app.connect("env-before-read-docs", before_read)
     app.connect("env-get-updated", pages_to_rewrite)
+    app.connect("env-get-updated", graph_pages_to_rewrite)  # after: it reads "changed"
     app.connect("doctree-resolved", teach_jieba)
     app.connect("builder-inited", reuse_formatters)
     app.connect("builder-inited", choose_engine)
+    app.connect("html-collect-pages", search_page)
     app.connect("doctree-read", show_page_zh)
     app.connect("html-page-context", page_context)
     app.connect("build-finished", build_index, priority=900)

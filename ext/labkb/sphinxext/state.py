@@ -25,6 +25,7 @@ class BuildState:
     timeline: Any = None  #: this build's news and releases (:class:`labkb.core.news.Timeline`)
     feed_links: Any = None  #: page -> the ``<link rel="alternate">`` tags of its feeds
     pagefind: Any = None  #: the Pagefind binary this build indexes with (None: Sphinx's search)
+    search_page: bool = False  #: Sphinx's index is off for Pagefind, so labkb adds search.html
 
 
 _STATES: weakref.WeakKeyDictionary[Sphinx, BuildState] = weakref.WeakKeyDictionary()
