@@ -30,13 +30,15 @@ from labkb.sphinxext.state import build_state
 
 logger = logging.getLogger(__name__)
 
-#: Parts of pages the index leaves out: card grids repeat the entries' own pages, the filter
-#: bars are controls, what Sphinx's search leaves out ("no-search": the BibTeX of each
-#: publication, which repeats the record shown above it), and what every entry page says alike:
-#: how to read its graph (the list of its links stays) and what the 译 mark means (words that
-#: made every entry page a hit of queries such as "l" or "of", and its excerpt longer).
-EXCLUDE = (".kb-grid, .kb-filter, .headerlink, .no-search, .kb-graph figcaption, "
-           ".kb-graph-legend-box, .kb-graph-list > .rubric, .kb-zh > .visually-hidden")
+#: Parts of pages the index leaves out: card grids and the graph page's tables repeat the
+#: entries' own pages (each lists its links), the filter bars are controls, what Sphinx's search
+#: leaves out ("no-search": the BibTeX of each publication, which repeats the record shown above
+#: it), and what every entry page says alike: how to read its graph (the list of its links stays)
+#: and what the 译 mark means (words that made every entry page a hit of queries such as "l" or
+#: "of", and its excerpt longer).
+EXCLUDE = (".kb-grid, .kb-filter, .kb-graph-filters, .kb-graph-table, .headerlink, .no-search, "
+           ".kb-graph figcaption, .kb-graph-legend-box, .kb-graph-list > .rubric, "
+           ".kb-zh > .visually-hidden")
 BUNDLE = "pagefind"
 
 
