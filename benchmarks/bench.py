@@ -104,11 +104,7 @@ def run_build(root: Path, jobs: int = 1, clean: bool = False) -> dict[str, Any]:
         shutil.rmtree(root / "_build", ignore_errors=True)
     counter = root / "counter.jsonl"
     counter.unlink(missing_ok=True)
-    # the extension of this checkout, whose commit and digest the results record, not whichever
-    # copy the virtualenv happens to have installed
-    path = os.pathsep.join(p for p in (str(sitegen.REPO / "ext"), os.environ.get("PYTHONPATH"))
-                           if p)
-    env = {**os.environ, ENV_VAR: str(counter), "PYTHONHASHSEED": "0", "PYTHONPATH": path}
+    env = {**sitegen.build_env(), ENV_VAR: str(counter)}
     log = root / "sphinx.log"
     load_before = os.getloadavg()[0]
     with open(log, "wb") as out:

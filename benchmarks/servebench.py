@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
 import re
 import shutil
 import socket
@@ -53,15 +52,13 @@ def autobuild(root: Path, log: Path) -> Iterator[str]:
     """sphinx-autobuild on ``root`` (conf.py, docs/, refs/), as ``make serve`` runs it; yields
     its address once the first build is done and the server answers."""
     port = _free_port()
-    path = os.pathsep.join(p for p in (str(sitegen.REPO / "ext"), os.environ.get("PYTHONPATH"))
-                           if p)
     cmd = [sys.executable, "-m", "sphinx_autobuild", "-c", str(root), str(root / "docs"),
            str(root / "_build" / "html"), "-d", str(root / "_build" / "doctrees"),
            "--watch", str(root / "refs"), "--ignore", "*/_build/*", "--host", "127.0.0.1",
            "--port", str(port)]
     with log.open("w", encoding="utf8") as out:
         proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, cwd=root,
-                                env={**os.environ, "PYTHONPATH": path, "PYTHONHASHSEED": "0"})
+                                env=sitegen.build_env())
     url = f"http://127.0.0.1:{port}/"
     try:
         deadline = time.monotonic() + TIMEOUT_S
@@ -154,12 +151,10 @@ def measure_real_site(work: Path, edits: int = 3) -> dict[str, Any]:
                         ignore=shutil.ignore_patterns("_build"))
     (root / "benchmarks").mkdir()  # the performance page includes the results page
     shutil.copy2(sitegen.REPO / "benchmarks" / "results.md", root / "benchmarks" / "results.md")
-    path = os.pathsep.join(p for p in (str(sitegen.REPO / "ext"), os.environ.get("PYTHONPATH"))
-                           if p)
     subprocess.run([sys.executable, "-m", "sphinx", "-b", "html", "-q", "-c", str(root),
                     "-d", str(root / "_build" / "doctrees"), str(root / "docs"),
                     str(root / "_build" / "html")], cwd=root, check=True, capture_output=True,
-                   env={**os.environ, "PYTHONPATH": path, "PYTHONHASHSEED": "0"})
+                   env=sitegen.build_env())
     return measure_project(root, root / "docs" / f"{REAL_ENTRY}.yaml", REAL_ENTRY, edits)
 
 

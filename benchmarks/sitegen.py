@@ -382,6 +382,14 @@ if not hasattr(_pybtex_plugin._load_entry_point, "cache_info"):
 """
 
 
+def build_env() -> dict[str, str]:
+    """The environment of a build of a generated project: the extension of this checkout first
+    on the path (whose commit and digest the results record, not whichever copy the virtualenv
+    has installed), and a fixed hash seed."""
+    path = os.pathsep.join(p for p in (str(REPO / "ext"), os.environ.get("PYTHONPATH")) if p)
+    return {**os.environ, "PYTHONHASHSEED": "0", "PYTHONPATH": path}
+
+
 def write_conf(root: Path, variant: str, patch_pybtex: bool = False, extra_conf: str = "") -> None:
     """The repository's conf.py, verbatim, then the variant's extension list and the counter."""
     text = (REPO / "conf.py").read_text(encoding="utf8")
