@@ -17,6 +17,7 @@ from labkb.outputs.charts import bar_svg, figure
 from labkb.sphinxext.context import build_context
 from labkb.sphinxext.domain import kb_domain
 from labkb.sphinxext.nodes import kb_overview
+from labkb.sphinxext.state import chart_cache
 
 EVERYTHING: dict[str, Any] = {"where": {}, "columns": [], "sort": "name", "limit": None}
 
@@ -57,10 +58,10 @@ def fill_overview(app: Sphinx, doctree: nodes.document, docname: str) -> None:
         "entries": [per_area_entries[a] for a in areas],
         "papers": [per_area_papers[a] for a in areas]},
         f"Entries and papers per research area ({len(entries)} entries, {len(index)} papers)",
-        horizontal=True)
+        horizontal=True, cache=chart_cache(app))
     by_year = bar_svg([str(y) for y in span], {
         "entries": [entry_years[y] for y in span], "papers": [paper_years[y] for y in span]},
-        "Entries and papers per year")
+        "Entries and papers per year", cache=chart_cache(app))
     html = (figure(by_area, "Entries and papers per research area, computed at build time")
             + figure(by_year, "Entries (by year) and papers (by year) per year, computed at "
                               "build time; undated ones are not counted"))

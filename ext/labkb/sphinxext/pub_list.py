@@ -21,6 +21,7 @@ from labkb.sphinxext.badges import badge, button, paragraph
 from labkb.sphinxext.cards import entry_uri
 from labkb.sphinxext.domain import kb_domain
 from labkb.sphinxext.nodes import kb_copy, kb_details, kb_div, kb_summary
+from labkb.sphinxext.state import chart_cache
 
 
 class PublicationList:
@@ -81,7 +82,8 @@ class PublicationList:
             table += item
         out: list[nodes.Node] = [table]
         if years:
-            svg = papers_per_year_svg(years, f"Papers per year ({len(years)} dated papers)")
+            svg = papers_per_year_svg(years, f"Papers per year ({len(years)} dated papers)",
+                                      cache=chart_cache(self.app))
             out.append(nodes.raw("", figure(svg, "Papers per year, computed from the bibliography"),
                                  format="html"))
         return out

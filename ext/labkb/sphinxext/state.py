@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import weakref
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from sphinx.application import Sphinx
@@ -67,3 +68,9 @@ def main_only(value: Any) -> MainOnly:
 def in_reader() -> bool:
     """Whether this is a process forked by Sphinx (a parallel reader or writer)."""
     return os.getpid() != _MAIN_PID
+
+
+def chart_cache(app: Sphinx) -> Path:
+    """Where drawn charts are kept between builds (:mod:`labkb.outputs.charts`): beside the
+    doctrees, so ``make clean`` removes them with the rest of the build."""
+    return Path(app.doctreedir) / "kb-charts"
