@@ -76,8 +76,8 @@ lint: $(VENV)/.test-installed  ## ruff and mypy (strict on the layers without Sp
 	$(PY) -m ruff check ext tests benchmarks conf.py
 	$(PY) -m mypy
 
-serve: $(VENV)/.docs-installed  ## live preview with sphinx-autobuild
-	$(PY) -m sphinx_autobuild -c . docs $(BUILDDIR)/html -d $(BUILDDIR)/doctrees \
+serve: $(VENV)/.docs-installed  ## live preview (sphinx-autobuild; see labkb/sphinxext/serve.py)
+	$(PY) -m labkb.sphinxext.serve -c . docs $(BUILDDIR)/html -d $(BUILDDIR)/doctrees \
 	  --watch ext --watch refs --watch conf.py --ignore '*/_build/*'
 
 linkcheck: $(VENV)/.docs-installed  ## check external links (needs network)

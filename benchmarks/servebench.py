@@ -52,7 +52,7 @@ def autobuild(root: Path, log: Path) -> Iterator[str]:
     """sphinx-autobuild on ``root`` (conf.py, docs/, refs/), as ``make serve`` runs it; yields
     its address once the first build is done and the server answers."""
     port = _free_port()
-    cmd = [sys.executable, "-m", "sphinx_autobuild", "-c", str(root), str(root / "docs"),
+    cmd = [sys.executable, "-m", "labkb.sphinxext.serve", "-c", str(root), str(root / "docs"),
            str(root / "_build" / "html"), "-d", str(root / "_build" / "doctrees"),
            "--watch", str(root / "refs"), "--ignore", "*/_build/*", "--host", "127.0.0.1",
            "--port", str(port)]
