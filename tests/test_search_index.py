@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
 import re
+import time
 from pathlib import Path
 
 import pytest
@@ -125,8 +127,6 @@ def test_a_rebuild_leaves_no_stale_index_files(make_app, app_params) -> None:
 
 def _wait_for(path: Path, seconds: float = 120.0) -> dict:
     """The background run's final state, once it has written it."""
-    import time
-
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         try:
@@ -173,3 +173,28 @@ def test_the_background_index_replaces_the_served_one_whole(make_app, app_params
     assert re.search(r"the last background Pagefind index failed \(exit 3\): index failed on "
                      r"purpose.*\[kb\.search\]", warnings), warnings
     assert _wait_for(Path(app.doctreedir) / "kb-pagefind.json")["returncode"] == 0
+
+
+@pytest.mark.sphinx("html", testroot="kb", freshenv=True,
+                    confoverrides={**SITE, "kb_search_background": True},
+                    srcdir="kb-search-background-stop")
+def test_a_new_build_stops_the_running_background_index_and_indexes_again(make_app,
+                                                                          app_params) -> None:
+    args, kwargs = app_params
+    app = make_app(*args, **kwargs)
+    slow = Path(app.srcdir) / "slow-pagefind"
+    slow.write_text("#!/bin/sh\nsleep 60\n", encoding="utf8")
+    slow.chmod(0o755)
+    search_index.build_state(app).pagefind = slow
+    app.build()
+    state_file = Path(app.doctreedir) / "kb-pagefind.json"
+    running = json.loads(state_file.read_text(encoding="utf8"))
+    assert "returncode" not in running
+    again = make_app(*args, **kwargs)  # a no-op build: it writes nothing, yet indexes again
+    again.build()
+    with pytest.raises(ProcessLookupError):
+        for _ in range(50):  # the stopped run ends within moments
+            os.kill(running["pid"], 0)
+            time.sleep(0.1)
+    assert _wait_for(state_file)["returncode"] == 0
+    assert (again.outdir / "pagefind" / "pagefind.js").is_file()

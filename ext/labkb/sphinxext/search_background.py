@@ -3,7 +3,8 @@
 Started by :func:`labkb.sphinxext.search_index.build_index` as a script of its own (standard library
 only, so it starts in milliseconds), in a new session: it indexes the site into a staging folder
 and, when Pagefind succeeds, swaps it for the served index, so a reader never sees a half-written
-index. A newer build stops a run still going (its process group) before starting its own.
+index. It runs at a lower priority, and a newer build stops a run still going (its process group)
+when it begins, then indexes again when it ends.
 
     python search_background.py STATE_FILE COMMAND_JSON STAGING TARGET
 """
@@ -31,6 +32,8 @@ def swap(staging: Path, target: Path) -> None:
 def main(argv: list[str]) -> int:
     state, command, staging, target = Path(argv[0]), json.loads(argv[1]), Path(argv[2]), \
         Path(argv[3])
+    if hasattr(os, "nice"):
+        os.nice(10)  # the writer's next build comes first; Pagefind inherits this
     shutil.rmtree(staging, ignore_errors=True)
     done = subprocess.run(command, capture_output=True, text=True, check=False)
     if done.returncode == 0:

@@ -75,6 +75,8 @@ def choose_engine(app: Sphinx) -> None:
                        "pagefind-bin-extended package, as the docs extra does); the site keeps "
                        "Sphinx's search", location=_where(app), type="kb", subtype="search")
         return
+    if app.config.kb_search_background:  # the running index is of pages about to change
+        state.index_pending = stop_background(app)
     if getattr(app.builder, "search", False):
         # Sphinx's own switch, there for builders without its search (HTML Help)
         app.builder.search = False  # type: ignore[attr-defined]
@@ -160,7 +162,7 @@ def build_index(app: Sphinx, exception: Exception | None) -> None:
     if exception is not None or state.pagefind is None:
         return
     folder = Path(app.outdir) / BUNDLE
-    if not state.wrote and (folder / "pagefind.js").exists():
+    if not (state.wrote or state.index_pending) and (folder / "pagefind.js").exists():
         return
     Path(app.outdir, "searchindex.js").unlink(missing_ok=True)  # from a build on Sphinx's search
     if app.config.kb_search_background:
@@ -198,21 +200,34 @@ def _stop(pid: int) -> None:
         pass
 
 
+def _last_run(app: Sphinx) -> dict[str, Any]:
+    try:
+        last: dict[str, Any] = json.loads(_background_state(app).read_text(encoding="utf8"))
+    except (OSError, ValueError):
+        return {}
+    return last
+
+
+def stop_background(app: Sphinx) -> bool:
+    """Stop the background index still going, if any (a new build has begun); whether one was."""
+    last = _last_run(app)
+    if "pid" in last and "returncode" not in last:
+        _stop(int(last["pid"]))
+        return True
+    return False
+
+
 def index_in_background(app: Sphinx, binary: Path, folder: Path) -> None:
     """Start Pagefind in a session of its own and return (see :mod:`.search_background`); say
-    so if the previous background run failed, and stop it if it is still going."""
+    so if the previous background run failed."""
     state_file = _background_state(app)
-    try:
-        last = json.loads(state_file.read_text(encoding="utf8"))
-    except (OSError, ValueError):
-        last = {}
+    last = _last_run(app)
     if last.get("returncode"):
         logger.warning("the last background Pagefind index failed (exit %s): %s",
                        last["returncode"], " / ".join(str(last.get("stderr", "")).strip()
                                                       .splitlines()[-3:]) or "no message",
                        location=_where(app), type="kb", subtype="search")
-    elif "pid" in last and "returncode" not in last:
-        _stop(int(last["pid"]))
+    stop_background(app)
     staging = folder.with_name(f".{BUNDLE}-next")
     command = pagefind_command(app, binary, staging)
     runner = Path(__file__).with_name("search_background.py")
