@@ -57,12 +57,13 @@ $(VENV)/.test-installed: $(VENV)/.docs-installed $(LOCK_TEST)
 # `npm ci` installs exactly the lock (it fails if package.json and the lock disagree) and checks
 # every hash; no install script runs (Pagefind's packages have none: the binary is in the tarball).
 $(NODE_DONE): package.json package-lock.json
-	@command -v $(NPM) >/dev/null 2>&1 || { \
-	  echo "error: labkb needs npm (Node.js 18 or newer) to install the Pagefind of package-lock.json."; \
-	  echo "       Install it (e.g. 'apt-get install npm') or set NPM=/path/to/npm."; \
-	  exit 1; }
-	$(NPM) ci --ignore-scripts --no-audit --no-fund
-	@touch $@
+	@if ! command -v $(NPM) >/dev/null 2>&1; then \
+	  echo "note: npm (Node.js 18 or newer) is missing, so the site is indexed by the Pagefind of the"; \
+	  echo "      pagefind-bin-extended wheel (1.5.2: search as you type about 3x slower) instead of"; \
+	  echo "      package-lock.json's. Install npm (e.g. 'apt-get install npm') or set NPM=/path/to/npm."; \
+	else \
+	  $(NPM) ci --ignore-scripts --no-audit --no-fund && touch $@; \
+	fi
 
 venv: $(VENV)/.test-installed $(NODE_DONE)  ## create .venv with everything installed (and node_modules)
 
@@ -92,8 +93,8 @@ lint: $(VENV)/.test-installed  ## ruff and mypy (strict on the layers without Sp
 	$(PY) -m ruff check ext tests benchmarks conf.py
 	$(PY) -m mypy
 
-serve: $(VENV)/.docs-installed $(NODE_DONE)  ## live preview with sphinx-autobuild
-	$(PY) -m sphinx_autobuild -c . docs $(BUILDDIR)/html -d $(BUILDDIR)/doctrees \
+serve: $(VENV)/.docs-installed $(NODE_DONE)  ## live preview (sphinx-autobuild; see labkb/sphinxext/serve.py)
+	$(PY) -m labkb.sphinxext.serve -c . docs $(BUILDDIR)/html -d $(BUILDDIR)/doctrees \
 	  --watch ext --watch refs --watch conf.py --ignore '*/_build/*'
 
 linkcheck: $(VENV)/.docs-installed  ## check external links (needs network)

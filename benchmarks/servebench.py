@@ -2,8 +2,9 @@
 
     python benchmarks/servebench.py PROJECT_ROOT [--edits 3] [--json]
 
-Runs sphinx-autobuild on a project that has been built once (as ``make serve`` does: the same
-watched folders), opens an entry page in Debian's chromium (Playwright), then edits that entry's
+Runs ``make serve``'s command (``python -m labkb.sphinxext.serve``: sphinx-autobuild, rebuilds
+forked from a process with the imports done, Pagefind's index following in the background) on a
+project that has been built once (the same watched folders), opens an entry page in Debian's chromium (Playwright), then edits that entry's
 YAML file (its summary, as the benchmark's ``edit_yaml`` case does) and times, for each edit, the
 seconds from the file written to the page in the browser showing the new text: the file watcher,
 the incremental build, sphinx-autobuild's reload of the page and the browser rendering it.
@@ -52,7 +53,7 @@ def autobuild(root: Path, log: Path) -> Iterator[str]:
     """sphinx-autobuild on ``root`` (conf.py, docs/, refs/), as ``make serve`` runs it; yields
     its address once the first build is done and the server answers."""
     port = _free_port()
-    cmd = [sys.executable, "-m", "sphinx_autobuild", "-c", str(root), str(root / "docs"),
+    cmd = [sys.executable, "-m", "labkb.sphinxext.serve", "-c", str(root), str(root / "docs"),
            str(root / "_build" / "html"), "-d", str(root / "_build" / "doctrees"),
            "--watch", str(root / "refs"), "--ignore", "*/_build/*", "--host", "127.0.0.1",
            "--port", str(port)]

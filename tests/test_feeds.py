@@ -234,6 +234,35 @@ def test_editing_a_news_item_rewrites_exactly_the_pages_showing_it(make_app, roo
     assert "Alpha is out" not in (Path(app.outdir) / "feeds/site.xml").read_text("utf8")
 
 
+def test_a_feed_is_built_again_only_when_what_it_says_changed(make_app, rootdir, tmp_path,
+                                                              monkeypatch):
+    from labkb.sphinxext import feeds as feeds_module
+
+    src = copy_root(rootdir, "kb-news", tmp_path)
+    build(make_app, src, freshenv=True)
+    real, built = feeds_module.atom, []
+
+    def counted(meta, *args, **kwargs):
+        built.append(meta.key)
+        return real(meta, *args, **kwargs)
+
+    monkeypatch.setattr(feeds_module, "atom", counted)
+    item = src / "news/2025-01-10-alpha-launch.yaml"
+    touch(item, item.read_text(encoding="utf8").replace("Alpha launched", "Alpha is out"))
+    app, _ = build(make_app, src)
+    files = feed_files(Path(app.outdir))
+    showing = {k for k, path in files.items() if "Alpha is out" in path.read_text("utf8")}
+    assert sorted(built) == sorted(showing) and set(FEEDS) - showing  # not every feed
+    built.clear()
+    page = src / "projects/beta.yaml"  # an edit no feed shows (its description)
+    assert set(files) == set(FEEDS)
+    before = {k: path.read_bytes() for k, path in files.items()}
+    touch(page, page.read_text(encoding="utf8") + "\n")
+    app, rec = build(make_app, src)
+    assert "projects/beta" in rec.read and built == []
+    assert {k: path.read_bytes() for k, path in feed_files(Path(app.outdir)).items()} == before
+
+
 BAD_NEWS = {
     "news/2025-03-01-unknown.yaml": "date: 2025-03-01\ntitle: T\nsummary: S.\n"
                                     "entries: [alpah]\npeople: [nobody]\nsources: [home]\n",

@@ -166,3 +166,26 @@ def test_an_edit_rewrites_only_pages_whose_neighbourhood_shows_it(make_app, src)
     # the pages whose drawing shows it: its neighbours', and the Graph page
     assert rec.written == {"models/tuned", "index", "models/base", "research/language", "graph"}
     assert "Tuned Two" in html(app.outdir, "models/base.html").select_one("#kb-connections").text
+
+
+def test_graphml_is_made_again_only_when_the_graph_changed(make_app, src, monkeypatch):
+    from labkb.sphinxext import exports
+
+    build(make_app, src, freshenv=True)
+    made: list[int] = []
+    real = exports.graphml
+    monkeypatch.setattr(exports, "graphml", lambda graph: made.append(1) or real(graph))
+    tuned = src / "models/tuned.yaml"
+    touch(tuned, tuned.read_text(encoding="utf8").replace("summary: Fine-tuned from Base.",
+                                                          "summary: Edited."))
+    app, _ = build(make_app, src)
+    assert made == []  # the summary is not in the graph
+    before = (Path(app.outdir) / "knowledge.graphml").read_text(encoding="utf8")
+    touch(tuned, tuned.read_text(encoding="utf8").replace("name: Tuned", "name: Tuned Two"))
+    app, _ = build(make_app, src)
+    after = (Path(app.outdir) / "knowledge.graphml").read_text(encoding="utf8")
+    assert made == [1] and "Tuned Two" in after and "Tuned Two" not in before
+    (Path(app.outdir) / "knowledge.graphml").unlink()  # a file gone is made again
+    touch(tuned, tuned.read_text(encoding="utf8").replace("summary: Edited.", "summary: Again."))
+    app, _ = build(make_app, src)
+    assert made == [1, 1] and (Path(app.outdir) / "knowledge.graphml").read_text("utf8") == after

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
 import re
 import subprocess
+import time
 from pathlib import Path
 
 import pytest
@@ -169,3 +171,78 @@ def test_a_rebuild_leaves_no_stale_index_files(make_app, app_params) -> None:
     again.build()
     assert not stale.exists()
     assert (again.outdir / "pagefind" / "pagefind.js").is_file() and fragments(again.outdir)
+
+
+def _wait_for(path: Path, seconds: float = 120.0) -> dict:
+    """The background run's final state, once it has written it."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            state = json.loads(path.read_text(encoding="utf8"))
+        except (OSError, ValueError):
+            state = {}
+        if "returncode" in state:
+            return state
+        time.sleep(0.2)
+    raise AssertionError(f"no background index after {seconds} s")
+
+
+@pytest.mark.sphinx("html", testroot="kb", freshenv=True,
+                    confoverrides={**SITE, "kb_search_background": True},
+                    srcdir="kb-search-background")
+def test_the_background_index_replaces_the_served_one_whole(make_app, app_params) -> None:
+    """make serve's mode: the build returns at once; the index appears when it is complete,
+    a failed run is reported by the next build, and no staging folder is left."""
+    args, kwargs = app_params
+    app = make_app(*args, **kwargs)
+    app.build()
+    state = _wait_for(Path(app.doctreedir) / "kb-pagefind.json")
+    assert state["returncode"] == 0
+    assert (app.outdir / "pagefind" / "pagefind.js").is_file() and fragments(app.outdir)
+    assert not (app.outdir / ".pagefind-next").exists()
+    assert not (app.outdir / "pagefind.old").exists()
+    served = sorted(p.name for p in (app.outdir / "pagefind").iterdir())
+
+    broken = Path(app.srcdir) / "broken-pagefind"
+    broken.write_text("#!/bin/sh\necho 'index failed on purpose' >&2\nexit 3\n", encoding="utf8")
+    broken.chmod(0o755)
+    page = next(Path(app.srcdir).glob("projects/*.yaml"))
+    page.write_text(page.read_text(encoding="utf8") + "\n", encoding="utf8")
+    failing = make_app(*args, **kwargs)
+    search_index.build_state(failing).pagefind = broken  # as if chosen at builder-inited
+    failing.build()
+    assert _wait_for(Path(app.doctreedir) / "kb-pagefind.json")["returncode"] == 3
+    # the served index stays as it was; the next build says what went wrong
+    assert sorted(p.name for p in (app.outdir / "pagefind").iterdir()) == served
+    page.write_text(page.read_text(encoding="utf8") + "\n", encoding="utf8")
+    again = make_app(*args, **kwargs)
+    again.build()
+    warnings = again.warning.getvalue()
+    assert re.search(r"the last background Pagefind index failed \(exit 3\): index failed on "
+                     r"purpose.*\[kb\.search\]", warnings), warnings
+    assert _wait_for(Path(app.doctreedir) / "kb-pagefind.json")["returncode"] == 0
+
+
+@pytest.mark.sphinx("html", testroot="kb", freshenv=True,
+                    confoverrides={**SITE, "kb_search_background": True},
+                    srcdir="kb-search-background-stop")
+def test_a_new_build_stops_the_running_background_index_and_indexes_again(make_app,
+                                                                          app_params) -> None:
+    args, kwargs = app_params
+    app = make_app(*args, **kwargs)
+    slow = Path(app.srcdir) / "slow-pagefind"
+    slow.write_text("#!/bin/sh\nsleep 60\n", encoding="utf8")
+    slow.chmod(0o755)
+    search_index.build_state(app).pagefind = slow
+    app.build()
+    state_file = Path(app.doctreedir) / "kb-pagefind.json"
+    running = json.loads(state_file.read_text(encoding="utf8"))
+    assert "returncode" not in running
+    again = make_app(*args, **kwargs)  # a no-op build: it writes nothing, yet indexes again
+    again.build()
+    with pytest.raises(ProcessLookupError):
+        for _ in range(50):  # the stopped run ends within moments
+            os.kill(running["pid"], 0)
+            time.sleep(0.1)
+    assert _wait_for(state_file)["returncode"] == 0
+    assert (again.outdir / "pagefind" / "pagefind.js").is_file()

@@ -273,6 +273,7 @@ BAD_CONFIG = [
     ("kb_tag_authority", "tag:example.org,2026:", "must be a domain name or an email address"),
     ("kb_site_summary", 3, "must be a string"),
     ("kb_search", "yes", "must be True or False"),
+    ("kb_search_background", "yes", "must be True or False"),
 ]
 
 

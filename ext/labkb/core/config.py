@@ -20,7 +20,7 @@ from typing import Any, Literal
 from labkb.core.schema import KINDS
 
 #: name -> (default, Sphinx rebuild scope, type, description): every ``kb_*`` option.
-OPTIONS: dict[str, tuple[Any, Literal["env", "html"], type, str]] = {
+OPTIONS: dict[str, tuple[Any, Literal["env", "html", ""], type, str]] = {
     "kb_entry_dirs": ({"projects": "project", "models": "model", "sources": "source",
                        "news": "news", "people": "person"}, "env", dict,
                       "folder of the docs -> kind of the YAML entries in it"),
@@ -36,6 +36,9 @@ OPTIONS: dict[str, tuple[Any, Literal["env", "html"], type, str]] = {
     "kb_search": (True, "html", bool,
                   "index the built site with Pagefind: search as you type and the search page "
                   "(False: Sphinx's own search)"),
+    "kb_search_background": (False, "", bool,
+                             "index with Pagefind after the build returns, in the background "
+                             "(make serve: a page shows before the index has caught up with it)"),
     "kb_min_sourced": (1.0, "env", float,
                        "share of entries that must name a source (0 to 1); below it the build "
                        "and labkb check --coverage fail"),
@@ -88,7 +91,8 @@ def option_problem(name: str, value: Any, entry_dirs: Any, area_dir: Any) -> str
         return _entry_dirs_problem(value)
     if name in ("kb_area_dir", "kb_people_dir"):
         return _page_dir_problem(name, value, entry_dirs, area_dir)
-    if name in ("kb_star_badges", "kb_require_sources", "kb_search") and not isinstance(value, bool):
+    if name in ("kb_star_badges", "kb_require_sources", "kb_search", "kb_search_background") \
+            and not isinstance(value, bool):
         return "must be True or False"
     if name == "kb_min_sourced" and (isinstance(value, bool) or not isinstance(value, (int, float))
                                      or not 0 <= value <= 1):
@@ -129,6 +133,7 @@ class KbConfig:
     max_authors: int = OPTIONS["kb_max_authors"][0]
     require_sources: bool = OPTIONS["kb_require_sources"][0]
     search: bool = OPTIONS["kb_search"][0]
+    search_background: bool = OPTIONS["kb_search_background"][0]
     min_sourced: float = OPTIONS["kb_min_sourced"][0]
     tag_authority: str = OPTIONS["kb_tag_authority"][0]
     site_summary: str = OPTIONS["kb_site_summary"][0]

@@ -119,12 +119,10 @@ def families(models: Models, dropped: set[Link]) -> list[list[str]]:
     linked = [link for link in _links(models) if link not in dropped]
     for link in linked:
         parent[find(link.source)] = find(link.target)
-    groups: dict[str, list[str]] = {}
+    groups: dict[str, set[str]] = {}
     for link in linked:
         for m in (link.source, link.target):
-            members = groups.setdefault(find(m), [])
-            if m not in members:
-                members.append(m)
+            groups.setdefault(find(m), set()).add(m)
     depth = _depth(linked)
     out = [sorted(g, key=lambda m: (depth.get(m, 0), m)) for g in groups.values()]
     return sorted(out, key=lambda g: (-len(g), g))

@@ -30,6 +30,7 @@ from labkb.outputs.knowledge import (
     write_if_changed,
 )
 from labkb.sphinxext.bibindex import record_view
+from labkb.sphinxext.digests import Digests, digest
 from labkb.sphinxext.domain import cite_domain, kb_domain, knowledge_base
 from labkb.sphinxext.research import research
 from labkb.sphinxext.state import build_state
@@ -60,10 +61,13 @@ def write_exports(app: Sphinx, exception: Exception | None) -> None:
     if unchanged(app, out / EXPORT):
         return
     graph = research(app).graph
+    graph_json = graph.as_json()
     export = knowledge(knowledge_base(app.env), lambda doc: _url(app, doc), publications(app),
-                       graph.as_json())
+                       graph_json)
     write_if_changed(out / EXPORT, json.dumps(export, **JSON_DUMP) + "\n")
-    write_if_changed(out / GRAPHML, graphml(graph))
+    kept = Digests(app)  # GraphML through networkx: seconds at 5,000 entries, rarely changed
+    kept.write(GRAPHML, digest(graph_json), lambda: graphml(graph))
+    kept.save()
     write_if_changed(out / EXPORT_SCHEMA, json.dumps(knowledge_schema(), **JSON_DUMP) + "\n")
     if app.config.html_baseurl:
         write_if_changed(out / "sitemap.xml",

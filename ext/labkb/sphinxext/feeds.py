@@ -7,6 +7,7 @@ The content comes from the build's records and timeline, written by :mod:`labkb.
 
 from __future__ import annotations
 
+import functools
 from html import escape
 from pathlib import Path
 from typing import Any
@@ -18,6 +19,7 @@ from labkb.outputs.feeds import ATOM_TYPE, FEED_DIR, FeedMeta, atom, feed_path, 
 from labkb.outputs.knowledge import write_if_changed
 from labkb.outputs.llms import LLMS, llms_txt, md_path, person_page, record_page
 from labkb.sphinxext.bibindex import record_view
+from labkb.sphinxext.digests import Digests, digest
 from labkb.sphinxext.domain import cite_domain, kb_domain
 from labkb.sphinxext.exports import unchanged
 from labkb.sphinxext.news import current_timeline, feed_href, feed_page
@@ -48,7 +50,10 @@ def _titles(app: Sphinx, line: Timeline) -> dict[str, str]:
 
 
 def write_feeds(app: Sphinx, line: Timeline) -> set[str]:
-    """Every feed with an item; returns the files written (relative to the output folder)."""
+    """Every feed with an item; returns the feed files (relative to the output folder).
+
+    A feed is made again only when what it says changed (:mod:`.digests`: at 5,000 entries,
+    building the feeds' XML took 2-3 s of every build that wrote a page)."""
     out = Path(app.outdir)
     domain = kb_domain(app.env)
     names = _titles(app, line)
@@ -56,6 +61,7 @@ def write_feeds(app: Sphinx, line: Timeline) -> set[str]:
     author = str(app.config.author or app.config.project)
     authority = str(app.config.kb_tag_authority)
     sources = {r.id: r.name for r in domain.entries() if r.kind == "source"}
+    kept = Digests(app)
     wanted: set[str] = set()
     for key, items in line.feeds().items():
         page = feed_page(app.env, key)
@@ -71,12 +77,16 @@ def write_feeds(app: Sphinx, line: Timeline) -> set[str]:
         self_url = f"{_base(app)}/{path}" if _base(app) else path.rsplit("/", 1)[-1]
         meta = FeedMeta(key, feed_title(site, key, names), _page_url(app, page, prefix),
                         self_url, author)
-        (out / path).parent.mkdir(parents=True, exist_ok=True)
-        write_if_changed(out / path, atom(meta, items, authority, url, sources))
+        named = {s: sources.get(s, s) for i in items for s in i.sources}
+        says = digest((meta, items, authority, [url(i.target) for i in items],
+                       sorted(named.items())))
+        kept.write(path, says, functools.partial(atom, meta, items, authority, url, named))
         wanted.add(path)
     for stale in sorted((out / FEED_DIR).rglob("*.xml")) if (out / FEED_DIR).is_dir() else []:
         if str(stale.relative_to(out).as_posix()) not in wanted:
             stale.unlink()
+            kept.forget(str(stale.relative_to(out).as_posix()))
+    kept.save()
     return wanted
 
 

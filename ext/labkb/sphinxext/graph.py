@@ -323,10 +323,11 @@ def fill_graphs(app: Sphinx, doctree: nodes.document, docname: str) -> None:
 
 def _digests(data: Research) -> dict[str, str]:
     out = {}
+    family_of = {member: family for family in data.families for member in family}  # disjoint
     for docname, node_id in data.by_doc.items():
         hood = neighbourhood(data.graph, node_id)
-        family = [f for f in data.families if f"entry:{f[0]}" == node_id or
-                  node_id.split(":", 1)[1] in f] if node_id.startswith("entry:") else []
+        kind, _, key = node_id.partition(":")
+        family = [family_of[key]] if kind == "entry" and key in family_of else []
         out[docname] = hashlib.sha1(f"{hood.digest()}{family}".encode()).hexdigest()
     return out
 

@@ -15,8 +15,11 @@ part of writing. The search page is then added as an extra page (``html-collect-
 
 from __future__ import annotations
 
+import json
+import os
 import platform
 import shutil
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -109,6 +112,8 @@ def choose_engine(app: Sphinx) -> None:
                        "docs extra); the site keeps Sphinx's search", location=_where(app),
                        type="kb", subtype="search")
         return
+    if app.config.kb_search_background:  # the running index is of pages about to change
+        state.index_pending = stop_background(app)
     if getattr(app.builder, "search", False):
         # Sphinx's own switch, there for builders without its search (HTML Help)
         app.builder.search = False  # type: ignore[attr-defined]
@@ -175,10 +180,12 @@ def page_context(app: Sphinx, pagename: str, templatename: str, context: dict[st
     context["kb_search"] = search_meta(app, pagename, str(title)).as_template()
 
 
-def pagefind_command(app: Sphinx, binary: Path) -> list[str]:
+def pagefind_command(app: Sphinx, binary: Path, output: Path | None = None) -> list[str]:
     """The indexing command: Chinese segmentation when the site searches Chinese (its pages
-    are then indexed as one Chinese-and-English index; English words still match by prefix)."""
-    command = [str(binary), "--site", str(app.outdir), "--output-subdir", BUNDLE,
+    are then indexed as one Chinese-and-English index; English words still match by prefix).
+    The index goes to ``_build/html/pagefind/``, or to ``output``."""
+    where = ["--output-path", str(output)] if output else ["--output-subdir", BUNDLE]
+    command = [str(binary), "--site", str(app.outdir), *where,
                "--exclude-selectors", EXCLUDE, "--quiet"]
     if str(app.config.html_search_language or app.config.language or "").startswith("zh"):
         command += ["--force-language", "zh"]
@@ -192,12 +199,15 @@ def build_index(app: Sphinx, exception: Exception | None) -> None:
     if exception is not None or state.pagefind is None:
         return
     folder = Path(app.outdir) / BUNDLE
-    if not state.wrote and (folder / "pagefind.js").exists():
+    if not (state.wrote or state.index_pending) and (folder / "pagefind.js").exists():
+        return
+    Path(app.outdir, "searchindex.js").unlink(missing_ok=True)  # from a build on Sphinx's search
+    if app.config.kb_search_background:
+        index_in_background(app, state.pagefind, folder)
         return
     # Pagefind adds its files to the folder and removes none: without this, every rebuild would
     # leave the fragments and index chunks of the pages it changed behind
     shutil.rmtree(folder, ignore_errors=True)
-    Path(app.outdir, "searchindex.js").unlink(missing_ok=True)  # from a build on Sphinx's search
     try:
         done = subprocess.run(pagefind_command(app, state.pagefind), capture_output=True,
                               text=True, timeout=1800, check=False)
@@ -210,3 +220,60 @@ def build_index(app: Sphinx, exception: Exception | None) -> None:
         logger.warning("Pagefind could not index the site (exit %s): %s", done.returncode,
                        " / ".join(tail) or "no message", location=_where(app), type="kb",
                        subtype="search")
+
+
+def _background_state(app: Sphinx) -> Path:
+    return Path(app.doctreedir) / "kb-pagefind.json"
+
+
+def _stop(pid: int) -> None:
+    """Stop a background run still going (its process group), if it is one of ours."""
+    cmdline = Path(f"/proc/{pid}/cmdline")
+    try:
+        if cmdline.exists() and b"search_background" not in cmdline.read_bytes():
+            return  # the number has been reused by another program
+        os.killpg(pid, signal.SIGTERM)
+    except (OSError, AttributeError):  # gone already, or not POSIX
+        pass
+
+
+def _last_run(app: Sphinx) -> dict[str, Any]:
+    try:
+        last: dict[str, Any] = json.loads(_background_state(app).read_text(encoding="utf8"))
+    except (OSError, ValueError):
+        return {}
+    return last
+
+
+def stop_background(app: Sphinx) -> bool:
+    """Stop the background index still going, if any (a new build has begun); whether one was."""
+    last = _last_run(app)
+    if "pid" in last and "returncode" not in last:
+        _stop(int(last["pid"]))
+        return True
+    return False
+
+
+def index_in_background(app: Sphinx, binary: Path, folder: Path) -> None:
+    """Start Pagefind in a session of its own and return (see :mod:`.search_background`); say
+    so if the previous background run failed."""
+    state_file = _background_state(app)
+    last = _last_run(app)
+    if last.get("returncode"):
+        logger.warning("the last background Pagefind index failed (exit %s): %s",
+                       last["returncode"], " / ".join(str(last.get("stderr", "")).strip()
+                                                      .splitlines()[-3:]) or "no message",
+                       location=_where(app), type="kb", subtype="search")
+    stop_background(app)
+    staging = folder.with_name(f".{BUNDLE}-next")
+    command = pagefind_command(app, binary, staging)
+    runner = Path(__file__).with_name("search_background.py")
+    try:
+        proc = subprocess.Popen([sys.executable, str(runner), str(state_file),
+                                 json.dumps(command), str(staging), str(folder)],
+                                stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                stderr=subprocess.DEVNULL, start_new_session=True)
+        state_file.write_text(json.dumps({"pid": proc.pid}), encoding="utf8")
+    except OSError as error:
+        logger.warning("Pagefind could not be started: %s", error, location=_where(app),
+                       type="kb", subtype="search")

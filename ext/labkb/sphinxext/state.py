@@ -27,6 +27,7 @@ class BuildState:
     feed_links: Any = None  #: page -> the ``<link rel="alternate">`` tags of its feeds
     pagefind: Any = None  #: the Pagefind binary this build indexes with (None: Sphinx's search)
     search_page: bool = False  #: Sphinx's index is off for Pagefind, so labkb adds search.html
+    index_pending: bool = False  #: a background index was stopped: this build must index again
 
 
 _STATES: weakref.WeakKeyDictionary[Sphinx, BuildState] = weakref.WeakKeyDictionary()
