@@ -51,6 +51,39 @@ function queued() {
 
 const squash = (s) => s.toLowerCase().replace(/[\s\-_.·:]+/g, "");
 
+/** A page's text as Pagefind counts its words (the places its results give): split at the
+ * zero-width spaces Pagefind puts between Chinese words, else at white space. */
+export function pageWords(content) {
+  const zws = content.includes("\u200B");
+  return { words: content.split(zws ? "\u200B" : /[^\S\uFEFF]+/g), joiner: zws ? "" : " " };
+}
+
+/** The excerpt of a page (``pageWords``) for the words matched at ``places``, as Pagefind makes
+ * it: EXCERPT_WORDS words around the densest run of matches, those marked. (Pagefind also
+ * weighs each match by its score, which it keeps to itself: here every match counts one.) */
+export function excerpt(text, places) {
+  const { words, joiner } = text;
+  const at = Array.from(new Set(places)).sort((a, b) => a - b);
+  let start = 0;
+  if (at.length && words.length > EXCERPT_WORDS) {
+    let best = { count: 0, first: 0, last: 0 };
+    for (let i = 0, j = 0; i < at.length; i++) {
+      if (j < i) j = i;
+      while (j + 1 < at.length && at[j + 1] < at[i] + EXCERPT_WORDS) j++;
+      if (j - i + 1 > best.count) best = { count: j - i + 1, first: at[i], last: at[j] };
+    }
+    // the middle of the starts whose window holds the run, within the text
+    start = Math.floor((best.last - EXCERPT_WORDS + 1 + best.first) / 2);
+    start = Math.max(0, Math.min(start, words.length - EXCERPT_WORDS));
+  }
+  const end = Math.min(words.length, start + EXCERPT_WORDS);
+  const shown = words.slice(start, end);
+  for (const place of at) {
+    if (place >= start && place < end) shown[place - start] = `<mark>${shown[place - start]}</mark>`;
+  }
+  return shown.join(joiner).trim();
+}
+
 /** The engine for the Pagefind bundle at ``bundle`` (the URL of its pagefind.js), whose pages'
  * URLs start at ``root`` (a path). */
 export function createEngine(bundle, root) {
@@ -67,14 +100,17 @@ export function createEngine(bundle, root) {
   }
 
   /** What the worker keeps of each page it loaded, by result id: its URL, metadata (what the
-   * ranking reads: title, names, kind) and excerpt, with the places of the words it matched.
-   * A later query re-ranks the page without loading it, and shows the same excerpt without
-   * computing it again when the page matches at the same places (typing on in a word). */
+   * ranking reads: title, names, kind), excerpt with the places of the words it matched, and its
+   * text as words. A later query re-ranks the page without loading it, shows the same excerpt
+   * when the page matches at the same places (typing on in a word), and otherwise makes the
+   * excerpt here: Pagefind's data() splits the page's whole text (and builds sub-results, which
+   * labkb does not show) at every call, which took hundreds of milliseconds per keystroke for
+   * the pages listing every paper. */
   const seen = new Map();
   /** The data of results for this query, each loaded at most once; none for a query that a
    * newer one superseded meanwhile. */
   async function load(results, stale) {
-    if (results.some((r) => !r.kbData)) {
+    if (results.some((r) => !r.kbData && !seen.has(r.id))) {
       await queued();
       check(stale);
     }
@@ -82,13 +118,17 @@ export function createEngine(bundle, root) {
       if (r.kbData) return;
       const at = r.words.join(" ");
       const last = seen.get(r.id);
-      if (last && last.at === at) {
+      if (last) {
+        if (last.at !== at) {
+          last.data = { ...last.data, excerpt: excerpt(last.text, r.words) };
+          last.at = at;
+        }
         r.kbData = last.data;
         return;
       }
       const data = await r.data();  // Pagefind's object, changed by its next data() of the page
       r.kbData = { url: data.url, meta: data.meta, excerpt: data.excerpt };
-      seen.set(r.id, { at, data: r.kbData });
+      seen.set(r.id, { at, data: r.kbData, text: pageWords(data.raw_content || "") });
     }));
     check(stale);
   }
