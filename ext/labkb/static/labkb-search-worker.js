@@ -135,9 +135,12 @@ export function createEngine(bundle, root) {
 
   /** The first results re-ordered by their score times a boost: x3 when the query is the page's
    * title or other name (or one of them starts with it), x1.5 when the title contains it; x0.5
-   * for source documents. Only pages the ranking has not seen yet are loaded for it. */
+   * for source documents. Only pages the ranking has not seen yet are loaded for it. A
+   * query of one character is left in Pagefind's order: it names nothing yet, hits nearly every
+   * page, and the results shown are then the only pages loaded. */
   async function boost(results, query, stale) {
     const q = squash(query);
+    if (Array.from(q).length < 2) return results;
     const head = results.slice(0, BOOST_WINDOW);
     await load(head.filter((r) => !seen.has(r.id)), stale);
     const scored = head.map((r, i) => {
