@@ -101,7 +101,7 @@ export function createEngine(bundle, root) {
 
   /** What the worker keeps of each page it loaded, by result id: its URL, metadata (what the
    * ranking reads: title, names, kind), excerpt with the places of the words it matched, and its
-   * text as words. A later query re-ranks the page without loading it, shows the same excerpt
+   * text (split into words when first needed). A later query re-ranks the page without loading it, shows the same excerpt
    * when the page matches at the same places (typing on in a word), and otherwise makes the
    * excerpt here: Pagefind's data() splits the page's whole text (and builds sub-results, which
    * labkb does not show) at every call, which took hundreds of milliseconds per keystroke for
@@ -120,6 +120,7 @@ export function createEngine(bundle, root) {
       const last = seen.get(r.id);
       if (last) {
         if (last.at !== at) {
+          if (typeof last.text === "string") last.text = pageWords(last.text);  // split once
           last.data = { ...last.data, excerpt: excerpt(last.text, r.words) };
           last.at = at;
         }
@@ -128,7 +129,7 @@ export function createEngine(bundle, root) {
       }
       const data = await r.data();  // Pagefind's object, changed by its next data() of the page
       r.kbData = { url: data.url, meta: data.meta, excerpt: data.excerpt };
-      seen.set(r.id, { at, data: r.kbData, text: pageWords(data.raw_content || "") });
+      seen.set(r.id, { at, data: r.kbData, text: data.raw_content || "" });
     }));
     check(stale);
   }
