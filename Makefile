@@ -14,6 +14,11 @@ LOCK_TEST := requirements/test.txt
 LOCK_FLAGS := pyproject.toml requirements/build.in --universal --python-version 3.12 --generate-hashes \
               --custom-compile-command "make lock"
 SPHINX    := $(PY) -m sphinx -c . docs
+NPM       ?= npm
+# What npm installs (package.json, locked with integrity hashes in package-lock.json): Pagefind's
+# indexer, newer there than on PyPI. `npm ci` puts this platform's binary in node_modules/, where
+# labkb.sphinxext.search_index.pagefind_binary() looks before the pagefind-bin-extended wheel.
+NODE_DONE := node_modules/.package-lock.json
 
 # A usable interpreter: the first candidate that actually runs and is >= 3.12
 # (pyenv shims exist but fail unless that version is selected, so each is run, not just found).
@@ -49,17 +54,29 @@ $(VENV)/.test-installed: $(VENV)/.docs-installed $(LOCK_TEST)
 	$(PIP) install -q --require-hashes --no-deps -r $(LOCK_TEST)
 	@touch $@
 
-venv: $(VENV)/.test-installed  ## create .venv with everything installed
+# `npm ci` installs exactly the lock (it fails if package.json and the lock disagree) and checks
+# every hash; no install script runs (Pagefind's packages have none: the binary is in the tarball).
+$(NODE_DONE): package.json package-lock.json
+	@if ! command -v $(NPM) >/dev/null 2>&1; then \
+	  echo "note: npm (Node.js 18 or newer) is missing, so the site is indexed by the Pagefind of the"; \
+	  echo "      pagefind-bin-extended wheel (1.5.2: search as you type about 3x slower) instead of"; \
+	  echo "      package-lock.json's. Install npm (e.g. 'apt-get install npm') or set NPM=/path/to/npm."; \
+	else \
+	  $(NPM) ci --ignore-scripts --no-audit --no-fund && touch $@; \
+	fi
 
-html: $(VENV)/.docs-installed  ## build the site into _build/html (warnings are errors)
+venv: $(VENV)/.test-installed $(NODE_DONE)  ## create .venv with everything installed (and node_modules)
+
+html: $(VENV)/.docs-installed $(NODE_DONE)  ## build the site into _build/html (warnings are errors)
 	$(SPHINX) $(BUILDDIR)/html -b html -d $(BUILDDIR)/doctrees $(SPHINXOPTS)
 
-test: $(VENV)/.test-installed  ## run the test suite
+test: $(VENV)/.test-installed $(NODE_DONE)  ## run the test suite
 	$(PY) -m pytest $(PYTEST_ARGS)
 
-lock: $(VENV)/.test-installed  ## regenerate requirements/*.txt from pyproject (LOCK_ARGS=--upgrade: newest releases)
+lock: $(VENV)/.test-installed  ## regenerate requirements/*.txt from pyproject (LOCK_ARGS=--upgrade: newest releases) and package-lock.json
 	$(PY) -m uv pip compile -q $(LOCK_FLAGS) $(LOCK_ARGS) --extra test -o $(LOCK_TEST)
 	$(PY) -m uv pip compile -q $(LOCK_FLAGS) $(LOCK_ARGS) --extra docs -c $(LOCK_TEST) -o $(LOCK_DOCS)
+	$(NPM) install --package-lock-only --ignore-scripts --no-audit --no-fund
 
 # Not part of CI: the newest releases that pyproject's ranges allow, in a venv of their own, so that
 # drift shows before the lock is refreshed.
@@ -76,7 +93,7 @@ lint: $(VENV)/.test-installed  ## ruff and mypy (strict on the layers without Sp
 	$(PY) -m ruff check ext tests benchmarks conf.py
 	$(PY) -m mypy
 
-serve: $(VENV)/.docs-installed  ## live preview (sphinx-autobuild; see labkb/sphinxext/serve.py)
+serve: $(VENV)/.docs-installed $(NODE_DONE)  ## live preview (sphinx-autobuild; see labkb/sphinxext/serve.py)
 	$(PY) -m labkb.sphinxext.serve -c . docs $(BUILDDIR)/html -d $(BUILDDIR)/doctrees \
 	  --watch ext --watch refs --watch conf.py --ignore '*/_build/*'
 
@@ -86,5 +103,5 @@ linkcheck: $(VENV)/.docs-installed  ## check external links (needs network)
 clean:  ## remove the build output
 	rm -rf $(BUILDDIR)
 
-bench: $(VENV)/.test-installed  ## benchmark (benchmarks/results.*; the full run takes over an hour)
+bench: $(VENV)/.test-installed $(NODE_DONE)  ## benchmark (benchmarks/results.*; the full run takes over an hour)
 	$(PY) benchmarks/bench.py $(BENCH_ARGS)

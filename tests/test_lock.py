@@ -96,9 +96,10 @@ def test_installs_come_from_the_lock():
     assert "--require-hashes --no-deps -r $(LOCK_DOCS)" in makefile
     assert "--require-hashes --no-deps -r $(LOCK_TEST)" in makefile
     assert "--no-deps --no-build-isolation -e ." in makefile
+    assert "$(NPM) ci --ignore-scripts" in makefile  # package-lock.json, its hashes checked
     assert re.search(r"pip install [^\n]*-e '\.\[(docs|test)\]'", makefile.split("test-latest:")[0]) is None
     rtd = (REPO / ".readthedocs.yaml").read_text(encoding="utf-8")
-    assert "make html" in rtd
+    assert "make html" in rtd and 'nodejs: "' in rtd
 
 
 def test_pre_commit_runs_the_locked_ruff():

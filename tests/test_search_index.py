@@ -7,19 +7,67 @@ import gzip
 import json
 import os
 import re
+import subprocess
 import time
 from pathlib import Path
 
 import pytest
+from helpers import in_ci
 from labkb.core.config import KbConfig
 from labkb.core.glossary_zh import entry_keywords
 from labkb.core.names_zh import name_zh
 from labkb.core.searchmeta import Area, entry_meta
 from labkb.sphinxext import search_index
 
+REPO = Path(__file__).resolve().parent.parent
 #: The site's theme and templates (the data-pagefind-* markup is in its page.html).
 SITE = {"html_theme": "pydata_sphinx_theme",
         "templates_path": [str(Path(__file__).resolve().parent.parent / "docs" / "_templates")]}
+
+
+def test_the_npm_lock_pins_pagefind_with_hashes() -> None:
+    """package.json asks for one exact version; the lock holds it and every platform's binary
+    package at that version, each with its integrity hash (what `npm ci` checks)."""
+    wanted = json.loads((REPO / "package.json").read_text(encoding="utf8"))["dependencies"]
+    packages = json.loads((REPO / "package-lock.json").read_text(encoding="utf8"))["packages"]
+    assert re.fullmatch(r"\d+\.\d+\.\d+", wanted["pagefind"])
+    assert packages[""]["dependencies"] == wanted
+    locked = {name: meta for name, meta in packages.items() if name}
+    assert packages["node_modules/pagefind"]["version"] == wanted["pagefind"]
+    assert "node_modules/@pagefind/linux-x64" in locked
+    for name, meta in locked.items():
+        assert meta["version"] == wanted["pagefind"], name
+        assert meta["integrity"].startswith("sha512-"), name
+
+
+def test_npm_binary_is_preferred(tmp_path: Path) -> None:
+    """A Pagefind installed by npm above the site's folder is the one used."""
+    site = tmp_path / "project" / "docs"
+    site.mkdir(parents=True)
+    package = search_index.npm_package()
+    if package is None:
+        pytest.skip("npm has no build of Pagefind for this machine")
+    folder = tmp_path / "project" / "node_modules" / "@pagefind" / package[0] / "bin"
+    folder.mkdir(parents=True)
+    (folder / package[1]).write_bytes(b"")  # as npm lays it out
+    found = folder / package[1]
+    assert search_index.pagefind_binary(site) == found
+
+
+def test_the_binary_found_is_the_locked_version() -> None:
+    """The build runs the Pagefind of package-lock.json (installed by `npm ci`, as `make html`
+    does), not an older one."""
+    locked = json.loads((REPO / "package-lock.json").read_text(encoding="utf8"))
+    version = locked["packages"]["node_modules/pagefind"]["version"]
+    binary = search_index.pagefind_binary(REPO)
+    if binary is None or "node_modules" not in binary.parts:
+        message = "npm has not installed the locked Pagefind (`npm ci`, as `make html` does)"
+        if in_ci():
+            pytest.fail(message)
+        pytest.skip(message)
+    done = subprocess.run([str(binary), "--version"], capture_output=True, text=True, timeout=60,
+                          check=True)
+    assert done.stdout.split() == ["pagefind", version]
 
 
 def test_the_option_is_validated() -> None:
@@ -63,7 +111,7 @@ def test_off_keeps_sphinx_search(app) -> None:
 @pytest.mark.sphinx("html", testroot="kb", freshenv=True, confoverrides=SITE,
                     srcdir="kb-search-missing")
 def test_missing_binary_is_a_located_warning(make_app, app_params, monkeypatch) -> None:
-    monkeypatch.setattr(search_index, "pagefind_binary", lambda: None)
+    monkeypatch.setattr(search_index, "pagefind_binary", lambda *args: None)
     args, kwargs = app_params
     app = make_app(*args, **kwargs)  # the engine is chosen when the builder starts
     app.build()

@@ -2,10 +2,11 @@
 
 At ``html-page-context`` every page gets ``kb_search`` (its kind, areas and weighted aliases, see
 :mod:`labkb.core.searchmeta`) for the templates' ``data-pagefind-*`` elements, and ``kb_pagefind``
-(whether the site's search runs on Pagefind). At ``build-finished`` the Pagefind binary of the
-``pagefind-bin-extended`` package indexes the output folder into ``_build/html/pagefind/``. With
-``kb_search = False``, or without the binary (a located ``kb.search`` warning), pages keep
-Sphinx's own search.
+(whether the site's search runs on Pagefind). At ``build-finished`` the Pagefind binary indexes
+the output folder into ``_build/html/pagefind/``: the one npm installed from the project's
+``package-lock.json`` (``make html`` runs ``npm ci``), else the one of the ``pagefind-bin-extended``
+wheel (PyPI has it up to 1.5.2 only). With ``kb_search = False``, or without a binary (a located
+``kb.search`` warning), pages keep Sphinx's own search.
 
 With Pagefind, Sphinx's own index is not built: no page loads ``searchindex.js``, and feeding it
 (jieba and stemming over every written page, in the main process even under ``-j``) was the largest
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 import json
 import os
+import platform
 import shutil
 import signal
 import subprocess
@@ -54,8 +56,42 @@ def _where(app: Sphinx) -> str | None:
     return conf_py_values(path)[1].get("kb_search", f"{path}:1")
 
 
-def pagefind_binary() -> Path | None:
-    """The Pagefind executable shipped by ``pagefind-bin-extended``, if it is installed."""
+#: npm's names (``@pagefind/<platform>-<arch>``, the optional dependencies of the ``pagefind``
+#: package, one of which ``npm ci`` installs) for Python's ``sys.platform`` and machine.
+NPM_SYSTEMS = {"linux": "linux", "darwin": "darwin", "win32": "windows", "freebsd": "freebsd"}
+NPM_ARCHS = {"x86_64": "x64", "amd64": "x64", "aarch64": "arm64", "arm64": "arm64"}
+
+
+def npm_package() -> tuple[str, str] | None:
+    """This machine's package (``linux-x64``: ``@pagefind/linux-x64``) and the name of its binary,
+    if npm has a build of Pagefind for it."""
+    system = NPM_SYSTEMS.get(sys.platform.rstrip("0123456789"))  # freebsd14: freebsd
+    arch = NPM_ARCHS.get(platform.machine().lower())
+    if system is None or arch is None:
+        return None
+    return f"{system}-{arch}", "pagefind_extended.exe" if system == "windows" else "pagefind_extended"
+
+
+def npm_binary(start: Path) -> Path | None:
+    """Pagefind's binary for this machine in a ``node_modules`` folder of ``start`` or of a
+    folder above it (where Node looks for a package)."""
+    package = npm_package()
+    if package is None:
+        return None
+    for folder in (start, *start.parents):
+        binary = folder / "node_modules" / "@pagefind" / package[0] / "bin" / package[1]
+        if binary.is_file():
+            return binary
+    return None
+
+
+def pagefind_binary(confdir: str | Path | None = None) -> Path | None:
+    """The Pagefind executable: npm's (the locked version, ``npm ci``) from the site's folder or
+    from this checkout of labkb, else the one ``pagefind-bin-extended`` ships, if installed."""
+    for start in ([Path(confdir)] if confdir else []) + [Path(__file__).resolve().parent]:
+        found = npm_binary(start)
+        if found is not None:
+            return found
     try:
         from pagefind_bin_extended import get_executable  # type: ignore[import-untyped]
         return Path(get_executable())
@@ -69,11 +105,12 @@ def choose_engine(app: Sphinx) -> None:
     state.pagefind, state.search_page = None, False
     if not app.config.kb_search or app.builder.format != "html":
         return
-    state.pagefind = pagefind_binary()
+    state.pagefind = pagefind_binary(app.confdir)
     if state.pagefind is None:
-        logger.warning("kb_search is on but the Pagefind binary is missing (install the "
-                       "pagefind-bin-extended package, as the docs extra does); the site keeps "
-                       "Sphinx's search", location=_where(app), type="kb", subtype="search")
+        logger.warning("kb_search is on but the Pagefind binary is missing (run `npm ci`, as "
+                       "`make html` does, or install the pagefind-bin-extended package of the "
+                       "docs extra); the site keeps Sphinx's search", location=_where(app),
+                       type="kb", subtype="search")
         return
     if app.config.kb_search_background:  # the running index is of pages about to change
         state.index_pending = stop_background(app)
