@@ -54,6 +54,7 @@ from labkb.sphinxext.research import forget
 from labkb.sphinxext.search import teach_jieba
 from labkb.sphinxext.search_index import build_index, choose_engine, page_context, search_page
 from labkb.sphinxext.sources import SourcesDirective, fill_source_pages
+from labkb.sphinxext.templates_cache import cache_templates
 from labkb.sphinxext.zh_names import show_page_zh
 
 STATIC = Path(__file__).parent.parent / "static"
@@ -162,6 +163,7 @@ def _setup_builds(app: Sphinx) -> None:
     app.connect("doctree-resolved", teach_jieba)
     app.connect("builder-inited", reuse_formatters)
     app.connect("builder-inited", choose_engine)
+    app.connect("builder-inited", cache_templates)
     app.connect("html-collect-pages", search_page)
     app.connect("doctree-read", show_page_zh)
     app.connect("html-page-context", page_context)
