@@ -4,10 +4,11 @@
 
 Runs ``make serve``'s command (``python -m labkb.sphinxext.serve``: sphinx-autobuild, rebuilds
 forked from a process with the imports done, Pagefind's index following in the background) on a
-project that has been built once (the same watched folders), opens an entry page in Debian's chromium (Playwright), then edits that entry's
-YAML file (its summary, as the benchmark's ``edit_yaml`` case does) and times, for each edit, the
-seconds from the file written to the page in the browser showing the new text: the file watcher,
-the incremental build, sphinx-autobuild's reload of the page and the browser rendering it.
+project that has been built once (the same watched folders), opens an entry page in Debian's
+chromium (Playwright), then edits that entry's YAML file (its summary, as the benchmark's
+``edit_yaml`` case does) and times, for each edit, the seconds from the file written to the page
+in the browser showing the new text: the file watcher, the incremental build, sphinx-autobuild's
+reload of the page and the browser rendering it.
 
 - ``save_to_browser_s``: each edit's seconds; ``save_to_browser_max_s`` the slowest.
 
