@@ -246,3 +246,15 @@ def test_a_new_build_stops_the_running_background_index_and_indexes_again(make_a
             time.sleep(0.1)
     assert _wait_for(state_file)["returncode"] == 0
     assert (again.outdir / "pagefind" / "pagefind.js").is_file()
+
+
+@pytest.mark.sphinx("html", testroot="kb-people", freshenv=True, confoverrides=SITE,
+                    srcdir="kb-search-references")
+def test_the_references_citation_list_is_not_indexed_the_publication_lists_are(app) -> None:
+    """The references page repeats the records publication lists show (a 1.5 MB page at 5,000
+    records that short queries ranked high): a paper is found where a list shows it."""
+    app.build()
+    pages = {f["url"].rstrip("/").rsplit("/", 1)[-1]: f["content"] for f in fragments(app.outdir)}
+    assert "Notes" in (app.outdir / "references.html").read_text(encoding="utf8")
+    assert "Notes" not in pages["references.html"] and "References" in pages["references.html"]
+    assert any("Notes" in text for name, text in pages.items() if name != "references.html")
