@@ -80,6 +80,10 @@ def autobuild(root: Path, log: Path) -> Iterator[str]:
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
+        # the last save's background index would go on indexing a project about to be removed
+        from labkb.sphinxext.search_background import stop
+
+        stop(root / "_build" / "doctrees" / "kb-pagefind.json")
 
 
 def _shows(page: Any, text: str) -> bool:

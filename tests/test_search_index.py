@@ -258,3 +258,17 @@ def test_the_references_citation_list_is_not_indexed_the_publication_lists_are(a
     assert "Notes" in (app.outdir / "references.html").read_text(encoding="utf8")
     assert "Notes" not in pages["references.html"] and "References" in pages["references.html"]
     assert any("Notes" in text for name, text in pages.items() if name != "references.html")
+
+
+def test_a_background_index_that_hangs_is_stopped_and_reported(tmp_path: Path,
+                                                                 monkeypatch) -> None:
+    """Pagefind waits for ever when the site's folder is removed under it: the run times out."""
+    from labkb.sphinxext import search_background
+
+    monkeypatch.setattr(search_background, "TIMEOUT_S", 0.5)
+    state = tmp_path / "state.json"
+    code = search_background.main([str(state), json.dumps(["sleep", "30"]),
+                                   str(tmp_path / "next"), str(tmp_path / "pagefind")])
+    assert code == -1
+    assert json.loads(state.read_text(encoding="utf8"))["stderr"] == "timed out after 0.5 s"
+    assert not search_background.stop(state)  # it has ended: nothing to stop

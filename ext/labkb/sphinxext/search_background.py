@@ -14,9 +14,34 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 from pathlib import Path
+
+#: The longest a background index may take (Pagefind waits for ever when the site's folder is
+#: removed under it).
+TIMEOUT_S = 1800
+
+
+def stop(state: Path) -> bool:
+    """Stop the run that ``state`` says is still going (its process group), if it is one of ours;
+    whether one was going."""
+    try:
+        last = json.loads(state.read_text(encoding="utf8"))
+    except (OSError, ValueError):
+        return False
+    if "pid" not in last or "returncode" in last:
+        return False
+    pid = int(last["pid"])
+    cmdline = Path(f"/proc/{pid}/cmdline")
+    try:
+        if cmdline.exists() and b"search_background" not in cmdline.read_bytes():
+            return True  # the number has been reused by another program: ours has ended
+        os.killpg(pid, signal.SIGTERM)
+    except (OSError, AttributeError):  # gone already, or not POSIX
+        pass
+    return True
 
 
 def swap(staging: Path, target: Path) -> None:
@@ -35,7 +60,11 @@ def main(argv: list[str]) -> int:
     if hasattr(os, "nice"):
         os.nice(10)  # the writer's next build comes first; Pagefind inherits this
     shutil.rmtree(staging, ignore_errors=True)
-    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    try:
+        done = subprocess.run(command, capture_output=True, text=True, check=False,
+                              timeout=TIMEOUT_S)
+    except subprocess.TimeoutExpired:
+        done = subprocess.CompletedProcess(command, -1, "", f"timed out after {TIMEOUT_S} s")
     if done.returncode == 0:
         swap(staging, target)
         state.write_text(json.dumps({"pid": os.getpid(), "returncode": 0}), encoding="utf8")

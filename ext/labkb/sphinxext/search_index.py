@@ -16,10 +16,8 @@ part of writing. The search page is then added as an extra page (``html-collect-
 from __future__ import annotations
 
 import json
-import os
 import platform
 import shutil
-import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -31,6 +29,7 @@ from sphinx.util import logging
 from labkb.core.config import conf_py_values
 from labkb.core.names_zh import kind_zh, name_zh
 from labkb.core.searchmeta import Area, SearchMeta, entry_meta, page_meta
+from labkb.sphinxext import search_background
 from labkb.sphinxext.domain import kb_domain
 from labkb.sphinxext.state import build_state
 
@@ -229,17 +228,6 @@ def _background_state(app: Sphinx) -> Path:
     return Path(app.doctreedir) / "kb-pagefind.json"
 
 
-def _stop(pid: int) -> None:
-    """Stop a background run still going (its process group), if it is one of ours."""
-    cmdline = Path(f"/proc/{pid}/cmdline")
-    try:
-        if cmdline.exists() and b"search_background" not in cmdline.read_bytes():
-            return  # the number has been reused by another program
-        os.killpg(pid, signal.SIGTERM)
-    except (OSError, AttributeError):  # gone already, or not POSIX
-        pass
-
-
 def _last_run(app: Sphinx) -> dict[str, Any]:
     try:
         last: dict[str, Any] = json.loads(_background_state(app).read_text(encoding="utf8"))
@@ -250,11 +238,7 @@ def _last_run(app: Sphinx) -> dict[str, Any]:
 
 def stop_background(app: Sphinx) -> bool:
     """Stop the background index still going, if any (a new build has begun); whether one was."""
-    last = _last_run(app)
-    if "pid" in last and "returncode" not in last:
-        _stop(int(last["pid"]))
-        return True
-    return False
+    return search_background.stop(_background_state(app))
 
 
 def index_in_background(app: Sphinx, binary: Path, folder: Path) -> None:
