@@ -18,19 +18,27 @@ import signal
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 #: The longest a background index may take (Pagefind waits for ever when the site's folder is
 #: removed under it).
 TIMEOUT_S = 1800
 
 
+def last_run(state: Path) -> dict[str, Any]:
+    """What the state file says of the last run: ``pid``, then ``returncode`` (and ``stderr``)
+    once it has ended; empty without a readable file."""
+    try:
+        last: dict[str, Any] = json.loads(state.read_text(encoding="utf8"))
+    except (OSError, ValueError):
+        return {}
+    return last
+
+
 def stop(state: Path) -> bool:
     """Stop the run that ``state`` says is still going (its process group), if it is one of ours;
     whether one was going."""
-    try:
-        last = json.loads(state.read_text(encoding="utf8"))
-    except (OSError, ValueError):
-        return False
+    last = last_run(state)
     if "pid" not in last or "returncode" in last:
         return False
     pid = int(last["pid"])

@@ -218,22 +218,18 @@ def build_index(app: Sphinx, exception: Exception | None) -> None:
                        type="kb", subtype="search")
         return
     if done.returncode != 0:
-        tail = (done.stderr or done.stdout).strip().splitlines()[-3:]
         logger.warning("Pagefind could not index the site (exit %s): %s", done.returncode,
-                       " / ".join(tail) or "no message", location=_where(app), type="kb",
+                       _tail(done.stderr or done.stdout), location=_where(app), type="kb",
                        subtype="search")
+
+
+def _tail(output: str) -> str:
+    """The last lines of what Pagefind printed, for a one-line warning."""
+    return " / ".join(output.strip().splitlines()[-3:]) or "no message"
 
 
 def _background_state(app: Sphinx) -> Path:
     return Path(app.doctreedir) / "kb-pagefind.json"
-
-
-def _last_run(app: Sphinx) -> dict[str, Any]:
-    try:
-        last: dict[str, Any] = json.loads(_background_state(app).read_text(encoding="utf8"))
-    except (OSError, ValueError):
-        return {}
-    return last
 
 
 def stop_background(app: Sphinx) -> bool:
@@ -243,15 +239,14 @@ def stop_background(app: Sphinx) -> bool:
 
 def index_in_background(app: Sphinx, binary: Path, folder: Path) -> None:
     """Start Pagefind in a session of its own and return (see :mod:`.search_background`); say
-    so if the previous background run failed."""
+    so if the previous background run failed (a run still going was stopped at builder-inited,
+    :func:`choose_engine`)."""
     state_file = _background_state(app)
-    last = _last_run(app)
+    last = search_background.last_run(state_file)
     if last.get("returncode"):
         logger.warning("the last background Pagefind index failed (exit %s): %s",
-                       last["returncode"], " / ".join(str(last.get("stderr", "")).strip()
-                                                      .splitlines()[-3:]) or "no message",
+                       last["returncode"], _tail(str(last.get("stderr", ""))),
                        location=_where(app), type="kb", subtype="search")
-    stop_background(app)
     staging = folder.with_name(f".{BUNDLE}-next")
     command = pagefind_command(app, binary, staging)
     runner = Path(__file__).with_name("search_background.py")
