@@ -14,7 +14,6 @@ from labkb.core.schema import Model, Project
 from labkb.sphinxext.cards import grid, grid_nodes
 from labkb.sphinxext.domain import knowledge_base
 
-
 PAGES = ("index", "projects/index", "research/vision", "projects/alpha")
 
 
