@@ -55,6 +55,16 @@ def test_only_changed_pages_are_cut_again_and_removed_ones_go(tmp_path: Path) ->
     assert update(site, pages, "pagefind") == 2
 
 
+def test_pages_kept_inside_the_site_are_not_pages_of_the_site(tmp_path: Path) -> None:
+    """``sphinx-build`` without ``-d`` keeps the doctrees (and so the cut pages) in the output."""
+    site = tmp_path / "html"
+    pages = site / ".doctrees" / "kb-pagefind-pages"
+    _site(site, {"index.html": page("Home"), "a.html": page("A")})
+    assert update(site, pages, "pagefind") == 2
+    assert update(site, pages, "pagefind") == 0
+    assert sorted(p.name for p in pages.rglob("*.html")) == ["a.html", "index.html"]
+
+
 def _index(binary: Path, site: Path, out: Path) -> dict[str, bytes]:
     subprocess.run([str(binary), "--site", str(site), "--output-path", str(out),
                     "--exclude-selectors", search_index.EXCLUDE, "--quiet", "--force-language",

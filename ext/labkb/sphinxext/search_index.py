@@ -211,7 +211,12 @@ def build_index(app: Sphinx, exception: Exception | None) -> None:
     if not (state.wrote or state.index_pending) and (folder / "pagefind.js").exists():
         return
     Path(app.outdir, "searchindex.js").unlink(missing_ok=True)  # from a build on Sphinx's search
-    search_pages.update(Path(app.outdir), pages_folder(app), BUNDLE)
+    try:
+        search_pages.update(Path(app.outdir), pages_folder(app), BUNDLE)
+    except OSError as error:
+        logger.warning("the pages could not be prepared for Pagefind: %s", error,
+                       location=_where(app), type="kb", subtype="search")
+        return
     if app.config.kb_search_background:
         index_in_background(app, state.pagefind, folder)
         return

@@ -37,7 +37,8 @@ def cut(html: str) -> str:
 
 def update(site: Path, pages: Path, skip: str) -> int:
     """Bring ``pages`` up to date with the HTML files of ``site`` (apart from the folder
-    ``skip``, the index itself): cut what changed (known by its time and size), remove what went.
+    ``skip``, the index itself, and ``pages`` when it is inside ``site``, as it is when the
+    doctrees are): cut what changed (known by its time and size), remove what went.
     Returns how many pages were cut."""
     manifest_file = pages / MANIFEST
     try:
@@ -46,9 +47,11 @@ def update(site: Path, pages: Path, skip: str) -> int:
         known = {}
     seen: dict[str, list[int]] = {}
     count = 0
+    inside = pages.resolve().relative_to(site.resolve()).as_posix() \
+        if pages.resolve().is_relative_to(site.resolve()) else None
     for path in site.rglob("*.html"):
         rel = path.relative_to(site).as_posix()
-        if rel.startswith(f"{skip}/"):
+        if rel.startswith(f"{skip}/") or (inside is not None and rel.startswith(f"{inside}/")):
             continue
         stat = path.stat()
         seen[rel] = [stat.st_mtime_ns, stat.st_size]
