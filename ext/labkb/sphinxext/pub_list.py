@@ -18,9 +18,11 @@ from labkb.core import bibdata
 from labkb.core.kb import KnowledgeBase
 from labkb.outputs.charts import figure, papers_per_year_svg
 from labkb.sphinxext.badges import badge, button, paragraph
+from labkb.sphinxext.bibtex import bib_token
 from labkb.sphinxext.cards import entry_uri
 from labkb.sphinxext.domain import kb_domain
 from labkb.sphinxext.nodes import kb_copy, kb_details, kb_div, kb_summary
+from labkb.sphinxext.pub_html import PageRenderer
 from labkb.sphinxext.state import chart_cache
 
 
@@ -28,9 +30,9 @@ class PublicationList:
     """The nodes of one ``kb-publications`` list on one page."""
 
     def __init__(self, app: Sphinx, docname: str, entries: Any, kb: KnowledgeBase,
-                 lab: set[str], selector: dict[str, Any]) -> None:
+                 lab: set[str], selector: dict[str, Any], page: PageRenderer | None = None) -> None:
         self.app, self.docname, self.entries = app, docname, entries
-        self.kb, self.lab, self.selector = kb, lab, selector
+        self.kb, self.lab, self.selector, self.page = kb, lab, selector, page
         self.views: dict[str, dict[str, Any]] = kb_domain(app.env).data.get("bibview") or {}
         self.prefix = re.sub(r"[^a-z0-9]+", "-", selector["label"].lower())
 
@@ -56,10 +58,10 @@ class PublicationList:
                 group += nodes.paragraph("", "", nodes.Text(label), nodes.inline(
                     "", f" ({len(members)})", classes=["kb-count"]), classes=["kb-year-heading"],
                     ids=[f"{self.prefix}-year-{label.lower()}"])
-                group.extend(self.publication(k) for k in members)
+                group.extend(self.item(k) for k in members)
                 container += group
         else:
-            container.extend(self.publication(k) for k in keys)
+            container.extend(self.item(k) for k in keys)
         out.append(container)
         return out
 
@@ -92,7 +94,17 @@ class PublicationList:
         """The record's display values, computed once per record text (see bibindex)."""
         return self.views.get(key.casefold()) or bibdata.view(key, self.entries[key])
 
-    def publication(self, key: str) -> nodes.Element:
+    def item(self, key: str) -> nodes.Element:
+        """A publication: its node tree, or for HTML builders its kept HTML (see pub_html)."""
+        users = [(entry_uri(self.app.builder, self.docname, record), record.name)
+                 for record in self.kb.citing(key)]
+        token = bib_token(self.app.env, key) if self.page is not None else None
+        if self.page is None or token is None:
+            return self.publication(key, users)
+        return self.page.get((key, token, self.prefix, tuple(users)),
+                             lambda: self.publication(key, users))
+
+    def publication(self, key: str, users: list[tuple[str | None, str]]) -> nodes.Element:
         view = self.view(key)
         ident = f"pub-{self.prefix}-{re.sub(r'[^a-z0-9]+', '-', key.casefold())}"
         title = view["title"] or key
@@ -123,14 +135,11 @@ class PublicationList:
         # the BibTeX repeats what the list shows: left out of the search index (Sphinx's
         # "no-search" class), which otherwise splits every record's text a second time
         pub += self.details("BibTeX", [kb_copy("", target=code_id), block], ("no-search",))
-        users = self.kb.citing(key)
         if users:
             para = paragraph(nodes.Text("Used by: "), classes=["kb-used-by"])
-            for i, record in enumerate(users):
+            for i, (uri, name) in enumerate(users):
                 if i:
                     para += nodes.Text(", ")
-                uri = entry_uri(self.app.builder, self.docname, record)
-                name = record.name
                 para += (nodes.reference("", name, refuri=uri, internal=True) if uri
                          else nodes.Text(name))
             pub += para

@@ -48,6 +48,7 @@ from labkb.sphinxext.nodes import (
 from labkb.sphinxext.overview import OverviewDirective, fill_overview
 from labkb.sphinxext.parser import FILETYPE, EntryParser, skip_undecodable
 from labkb.sphinxext.people_figures import CollaborationDirective, fill_people, warn_shared_names
+from labkb.sphinxext.pub_html import kb_html, save_pub_cache, visit_html
 from labkb.sphinxext.publications import PublicationsDirective, fill_publications
 from labkb.sphinxext.pybtex_plugins import preload_plugins
 from labkb.sphinxext.research import forget
@@ -123,6 +124,10 @@ def _setup_nodes(app: Sphinx) -> None:
     for element, visitors in HTML_VISITORS.items():
         app.add_node(element, html=visitors, latex=passthrough, text=passthrough, man=passthrough,
                      texinfo=passthrough)
+    # only HTML builders get kept publications (pub_html); others never see one
+    app.add_node(kb_html, html=(visit_html, None), latex=passthrough, text=passthrough,
+                 man=passthrough, texinfo=passthrough)
+    app.connect("build-finished", save_pub_cache)
 
 
 def _setup_directives(app: Sphinx) -> None:
