@@ -97,7 +97,7 @@ def test_bib_edit_translates_only_the_edited_publication(make_app, src):
     assert rendered(app) == 0
     lab = src / "refs/lab.bib"
     touch(lab, lab.read_text(encoding="utf8").replace("Computer Things", "Computer Stuff"))
-    app, rec = build(make_app, src)
+    app, _ = build(make_app, src)
     pages = pub_pages(app.outdir)
     showing = [name for name, page in pages.items() if 'data-kb-key="ada2023cv"' in page]
     assert len(showing) >= 2  # the full list and the person page at least
@@ -114,3 +114,34 @@ def test_entry_rename_translates_the_publications_it_uses(make_app, src):
     used = sum(1 for name in pub_pages(app.outdir) for a in
                html(app.outdir, name).select(".kb-used-by a") if a.get_text() == "Alpha & Co")
     assert used >= 2 and rendered(app) == used  # only the publications alpha lists
+
+
+def test_quick_bibliography_transform_writes_the_same_references(make_app, src, tmp_path,
+                                                                 monkeypatch):
+    """The references page with sphinxcontrib-bibtex's own transform and with labkb's (which
+    scans only the page's own citations for back-references): the same page, back-references
+    included."""
+    import shutil
+
+    from labkb.sphinxext import setup
+
+    refs = src / "references.md"
+    refs.write_text(refs.read_text(encoding="utf8").replace(
+        "```{bibliography}", "Cited here {cite:p}`ada2023cv` and {cite:t}`ada2023cv,TMC2018`.\n\n"
+        "```{bibliography}"), encoding="utf8")
+    upstream_src = tmp_path / "upstream"
+    shutil.copytree(src, upstream_src)
+    quick, _ = build(make_app, src, freshenv=True)
+    with monkeypatch.context() as m:
+        m.setattr(setup, "use_quick_bibliography_transform", lambda app: None)
+        upstream, _ = build(make_app, upstream_src, freshenv=True)
+    page = (quick.outdir / "references.html").read_text("utf8")
+    assert page == (upstream.outdir / "references.html").read_text("utf8")
+    assert page.count('role="doc-backlink"') >= 3  # ada2023cv twice, TMC2018 once
+    assert (quick.outdir / "projects/alpha.html").read_text("utf8") == (
+        upstream.outdir / "projects/alpha.html").read_text("utf8")
+    from sphinxcontrib.bibtex.transforms import BibliographyTransform
+
+    posts = quick.registry.post_transforms
+    assert BibliographyTransform not in posts
+    assert [t.__name__ for t in posts].count("QuickBibliographyTransform") == 1

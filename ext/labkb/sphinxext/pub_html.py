@@ -115,16 +115,20 @@ class PageRenderer:
         self.searchable = bool(getattr(app.builder, "search", False))
         self.translator: Any = None
 
-    def get(self, key: tuple[Any, ...], make: Any) -> kb_html:
-        """The node of the publication ``key`` (``make()`` builds its node tree if not kept)."""
+    def kept(self, key: tuple[Any, ...], make: Any) -> tuple[str, list[str]]:
+        """(HTML, search words) of the publication ``key``; ``make()`` builds its node tree
+        when it is not kept."""
         kept = self.old.get(key) or self.new.get(key)
         if kept is None:
             kept = self._translate(make())
         self.new[key] = kept
-        html, words = kept
-        node = kb_html("", html=html)
+        return kept
+
+    def node(self, kept: list[tuple[str, list[str]]]) -> kb_html:
+        """One node for consecutive publications: their HTML one after the other."""
+        node = kb_html("", html="".join(html for html, _ in kept))
         if self.searchable:
-            node.extend(nodes.Text(w) for w in words)
+            node.extend(nodes.Text(w) for _, words in kept for w in words)
         return node
 
     def done(self) -> None:

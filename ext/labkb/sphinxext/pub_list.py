@@ -58,10 +58,10 @@ class PublicationList:
                 group += nodes.paragraph("", "", nodes.Text(label), nodes.inline(
                     "", f" ({len(members)})", classes=["kb-count"]), classes=["kb-year-heading"],
                     ids=[f"{self.prefix}-year-{label.lower()}"])
-                group.extend(self.item(k) for k in members)
+                group.extend(self.items(members))
                 container += group
         else:
-            container.extend(self.item(k) for k in keys)
+            container.extend(self.items(keys))
         out.append(container)
         return out
 
@@ -94,15 +94,30 @@ class PublicationList:
         """The record's display values, computed once per record text (see bibindex)."""
         return self.views.get(key.casefold()) or bibdata.view(key, self.entries[key])
 
-    def item(self, key: str) -> nodes.Element:
-        """A publication: its node tree, or for HTML builders its kept HTML (see pub_html)."""
-        users = [(entry_uri(self.app.builder, self.docname, record), record.name)
-                 for record in self.kb.citing(key)]
-        token = bib_token(self.app.env, key) if self.page is not None else None
-        if self.page is None or token is None:
-            return self.publication(key, users)
-        return self.page.get((key, token, self.prefix, tuple(users)),
-                             lambda: self.publication(key, users))
+    def items(self, keys: list[str]) -> list[nodes.Node]:
+        """The publications ``keys``: their node trees, or for HTML builders their kept HTML,
+        consecutive ones in one node (see :mod:`labkb.sphinxext.pub_html`)."""
+        page = self.page
+        if page is None:
+            return [self.publication(key, self.users(key)) for key in keys]
+        out: list[nodes.Node] = []
+        run: list[tuple[str, list[str]]] = []
+        for key in keys:
+            users = self.users(key)
+            token = bib_token(self.app.env, key)
+            if token is None:  # a record not read record by record: no key to keep it by
+                out += [page.node(run)] if run else []
+                run = []
+                out.append(self.publication(key, users))
+            else:
+                run.append(page.kept((key, token, self.prefix, tuple(users)),
+                                     lambda k=key, u=users: self.publication(k, u)))
+        return out + ([page.node(run)] if run else [])
+
+    def users(self, key: str) -> list[tuple[str | None, str]]:
+        """(relative URI or None, name) of the entries whose ``papers`` list ``key``."""
+        return [(entry_uri(self.app.builder, self.docname, record), record.name)
+                for record in self.kb.citing(key)]
 
     def publication(self, key: str, users: list[tuple[str | None, str]]) -> nodes.Element:
         view = self.view(key)

@@ -15,6 +15,7 @@ from labkb.sphinxext.bibtex import (
     drop_unsafe_links,
     read_bib,
     safe_footcite_role,
+    use_quick_bibliography_transform,
 )
 from labkb.sphinxext.compare import CompareDirective, fill_compare
 from labkb.sphinxext.config import add_options, check_config
@@ -103,6 +104,7 @@ def _setup_bibtex(app: Sphinx) -> None:
         return
     if domain := cached_bibtex_domain():
         app.add_domain(domain, override=True)
+        use_quick_bibliography_transform(app)  # it relies on the domain above
     if footcite := safe_footcite_role():
         app.add_role("footcite", footcite, override=True)
         for name in ("p", "t"):
