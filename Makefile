@@ -13,7 +13,8 @@ LOCK_TEST := requirements/test.txt
 # One set of flags for both lock files: every platform, Python >= 3.12, hashes.
 LOCK_FLAGS := pyproject.toml requirements/build.in --universal --python-version 3.12 --generate-hashes \
               --custom-compile-command "make lock"
-SPHINX    := $(PY) -m sphinx -c . docs
+# Sphinx's own command line, ended without the interpreter's tear-down (labkb/sphinxext/build_main.py)
+SPHINX    := $(PY) -m labkb.sphinxext.build_main -c . docs
 NPM       ?= npm
 # What npm installs (package.json, locked with integrity hashes in package-lock.json): Pagefind's
 # indexer, newer there than on PyPI. `npm ci` puts this platform's binary in node_modules/, where

@@ -5,7 +5,9 @@
 
 For every size N (entries) and bib size M it generates two projects in a temporary folder (see
 ``sitegen.py``): ``labkb`` (YAML entries, grids) and ``baseline`` (the same content as hand-written
-MyST pages, no labkb), and runs, each as a separate ``python -m sphinx`` process:
+MyST pages, no labkb), and runs, each as a separate process (the baseline's is ``python -m sphinx``,
+labkb's the command ``make html`` runs, ``python -m labkb.sphinxext.build_main``: the same CLI,
+ended without the interpreter's tear-down):
 
 - ``full``: a clean build with ``-j 1``;
 - ``noop``: the same build again, nothing changed;
@@ -91,15 +93,20 @@ class _Sampler(threading.Thread):
             self.done.wait(self.every)
 
 
-def sphinx_cmd(root: Path, jobs: int = 1) -> list[str]:
-    return [sys.executable, "-m", "sphinx", "-b", "html", "-q", "-j", str(jobs),
+#: The build command of each variant: labkb's is what ``make html`` runs.
+ENTRY_MODULE = {"labkb": "labkb.sphinxext.build_main", "baseline": "sphinx"}
+
+
+def sphinx_cmd(root: Path, jobs: int = 1, variant: str = "baseline") -> list[str]:
+    return [sys.executable, "-m", ENTRY_MODULE[variant], "-b", "html", "-q", "-j", str(jobs),
             "-c", str(root), "-w", str(root / "warnings.txt"),
             "-d", str(root / "_build" / "doctrees"), str(root / "docs"),
             str(root / "_build" / "html")]
 
 
-def run_build(root: Path, jobs: int = 1, clean: bool = False) -> dict[str, Any]:
-    """One ``python -m sphinx`` build of the project in ``root``: time, memory, counts."""
+def run_build(root: Path, jobs: int = 1, clean: bool = False,
+              variant: str = "baseline") -> dict[str, Any]:
+    """One build of the ``variant`` project in ``root``: time, memory, counts."""
     if clean:
         shutil.rmtree(root / "_build", ignore_errors=True)
     counter = root / "counter.jsonl"
@@ -109,7 +116,8 @@ def run_build(root: Path, jobs: int = 1, clean: bool = False) -> dict[str, Any]:
     load_before = os.getloadavg()[0]
     with open(log, "wb") as out:
         start = time.perf_counter()
-        proc = subprocess.Popen(sphinx_cmd(root, jobs), stdout=out, stderr=subprocess.STDOUT,
+        proc = subprocess.Popen(sphinx_cmd(root, jobs, variant), stdout=out,
+                                stderr=subprocess.STDOUT,
                                 env=env, cwd=root)
         sampler = _Sampler(proc.pid)
         sampler.start()
@@ -223,7 +231,7 @@ def bench_case(work: Path, n: int, m: int, parallel: bool, log: Any, repeat: int
                 if prepare is not None:
                     prepare(variant, site)
                 log(f"  {variant:8s} n={n:<5d} m={m:<5d} {name:9s} ... ")
-                run = run_build(site.root, **kw)
+                run = run_build(site.root, variant=variant, **kw)
                 log(f"{run['wall_s']:7.1f} s (cpu {run['cpu_s']:7.1f} s)  read {run['read']:5d}  "
                     f"written {run['written']:5d}"
                     f"  peak {run['peak_tree_rss_mb']:6.0f} MB  warnings {run['warnings']}"

@@ -31,7 +31,7 @@ def test_baseline_site_builds(tmp_path):
                             extra_conf=FAST)
     assert not list(site.docs.rglob("*.yaml"))
     assert '"labkb"' in (site.root / "conf.py").read_text(encoding="utf8")  # and removed there
-    full = bench.run_build(site.root, clean=True)
+    full = bench.run_build(site.root, clean=True, variant=site.variant)
     _ok(full)
     assert sorted(full["read_docs"]) == sorted(site.docnames())
     assert (site.build / "html" / "projects" / "p-0001.html").exists()
@@ -42,7 +42,7 @@ def test_labkb_site_builds_and_counts_rereads(tmp_path):
     assert len(list((site.docs / "projects").glob("*.yaml"))) == 15
     assert len(list((site.docs / "models").glob("*.yaml"))) == 5
 
-    full = bench.run_build(site.root, clean=True)
+    full = bench.run_build(site.root, clean=True, variant=site.variant)
     _ok(full)
     assert sorted(full["read_docs"]) == sorted(site.docnames())
     assert (site.build / "html" / "projects" / "p-0001.html").exists()
@@ -54,13 +54,13 @@ def test_labkb_site_builds_and_counts_rereads(tmp_path):
     shares = report.output_shares(full)
     assert {"graph", "exports", "search_index", "rest"} <= set(shares)
 
-    noop = bench.run_build(site.root)
+    noop = bench.run_build(site.root, variant=site.variant)
     _ok(noop)
     assert noop["read"] == 0
     assert noop["written"] == 0
 
     entry = sitegen.edit_entry(site)
-    edited = bench.run_build(site.root)
+    edited = bench.run_build(site.root, variant=site.variant)
     _ok(edited)
     assert edited["read_docs"] == [entry.docname]
     assert entry.docname in edited["written_docs"]

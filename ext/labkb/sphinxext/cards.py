@@ -12,7 +12,8 @@ from labkb.core.newsitem import News
 from labkb.core.provenance import shown_as_derived
 from labkb.core.records import EntryRecord
 from labkb.core.schema import Project
-from labkb.sphinxext.badges import badge, kind_badge, paragraph, zh
+from labkb.sphinxext import cards_html
+from labkb.sphinxext.badges import KIND_COLOURS, badge, kind_badge, paragraph, zh
 from labkb.sphinxext.nodes import kb_div
 
 #: How many tags a card shows (the page shows all).
@@ -80,17 +81,37 @@ def card(builder: Builder, fromdocname: str, record: EntryRecord) -> nodes.conta
     return node
 
 
+def row_classes(columns: list[int]) -> list[str]:
+    """The grid row's classes for the given columns per breakpoint (xs sm md lg)."""
+    # sphinx-design has no -xs- column classes: the first count is the unprefixed default
+    classes = ["sd-row", "sd-g-3", "sd-g-xs-3", "sd-g-sm-3", "sd-g-md-3", "sd-g-lg-3",
+               f"sd-row-cols-{columns[0]}"]
+    for size, count in zip(("sm", "md", "lg"), columns[1:], strict=False):
+        classes.append(f"sd-row-cols-{size}-{count}")
+    return classes
+
+
 def grid(builder: Builder, fromdocname: str, records: list[EntryRecord],
          columns: list[int]) -> nodes.Element:
-    """A responsive sphinx-design grid of cards, or a note when nothing matches."""
+    """A responsive sphinx-design grid of cards, or a note when nothing matches.
+
+    For HTML, the grid is its markup (:mod:`labkb.sphinxext.cards_html`); other writers get
+    the nodes."""
     if not records:
         return nodes.paragraph("", "No entries yet.", classes=["kb-empty"])
-    # sphinx-design has no -xs- column classes: the first count is the unprefixed default
-    row_classes = ["sd-row", "sd-g-3", "sd-g-xs-3", "sd-g-sm-3", "sd-g-md-3", "sd-g-lg-3",
-                   f"sd-row-cols-{columns[0]}"]
-    for size, count in zip(("sm", "md", "lg"), columns[1:], strict=False):
-        row_classes.append(f"sd-row-cols-{size}-{count}")
-    row = create_component("grid-row", row_classes)
+    if builder.format == "html":
+        html = cards_html.grid(row_classes(columns), (
+            cards_html.column(filter_data(r), cards_html.card(
+                r, entry_uri(builder, fromdocname, r), KIND_COLOURS, CARD_TAGS))
+            for r in records))
+        return nodes.raw("", html, format="html")
+    return grid_nodes(builder, fromdocname, records, columns)
+
+
+def grid_nodes(builder: Builder, fromdocname: str, records: list[EntryRecord],
+               columns: list[int]) -> nodes.Element:
+    """The grid as sphinx-design nodes (what :func:`grid` gives writers other than HTML)."""
+    row = create_component("grid-row", row_classes(columns))
     for record in records:
         col = kb_div("", classes=["sd-col", "sd-d-flex-row", "kb-card-col"],
                           data=filter_data(record))

@@ -7,7 +7,7 @@ from typing import Any
 from docutils import nodes
 from sphinx.writers.html5 import HTML5Translator
 
-from labkb.core.names_zh import TRANSLATED_MARK, TRANSLATED_TEXT
+from labkb.sphinxext.html_text import translated_mark
 
 
 class kb_grid(nodes.General, nodes.Element):  # noqa: N801 (docutils naming)
@@ -81,9 +81,7 @@ def visit_zh_html(self: HTML5Translator, node: kb_zh) -> None:
 
 def depart_zh_html(self: HTML5Translator, node: kb_zh) -> None:
     if node.get("translated"):
-        self.body.append(f'<sup class="kb-translated" title="{self.attval(TRANSLATED_TEXT)}" '
-                         f'aria-hidden="true">{TRANSLATED_MARK}</sup>'
-                         f'<span class="visually-hidden"> ({self.encode(TRANSLATED_TEXT)})</span>')
+        self.body.append(translated_mark())
     self.body.append("</span>")
 
 

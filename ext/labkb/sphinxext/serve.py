@@ -34,6 +34,8 @@ from typing import Any
 from sphinx_autobuild.build import Builder
 from sphinx_autobuild.utils import show_command, show_message
 
+from labkb.sphinxext.build_main import end
+
 #: The zygote's answer when a module it imported has changed on disk since.
 STALE = "stale"
 
@@ -86,10 +88,8 @@ def _child(args: list[str]) -> None:
     code = 1
     try:
         code = main(args)
-    finally:
-        sys.stdout.flush()
-        sys.stderr.flush()
-        os._exit(code)
+    finally:  # the zygote's exit handlers are not this build's
+        end(code, exit_handlers=False)
 
 
 def zygote(confdir: str, address: str, owner: int) -> None:
@@ -206,7 +206,8 @@ class ForkingBuilder(Builder):  # type: ignore[misc]
             code = self.zygote.build(self.sphinx_args)
             if code is not None:
                 return code
-        return subprocess.run([sys.executable, "-m", "sphinx", *args], check=False).returncode
+        return subprocess.run([sys.executable, "-m", "labkb.sphinxext.build_main", *args],
+                              check=False).returncode
 
     def __call__(self, *, changed_paths: Sequence[Path]) -> None:
         """As sphinx-autobuild's (its messages, pre- and post-build commands)."""

@@ -1,0 +1,43 @@
+"""``python -m labkb.sphinxext.build_main``: ``python -m sphinx`` (same arguments, same exit
+code), ended without the interpreter's tear-down.
+
+A build at institute scale leaves over a million objects alive when Sphinx returns (the
+environment, the knowledge base, the graph). Python then frees them one by one as it exits: 4 to 6
+seconds at 5,000 entries, more than a no-op build's own work. Here the exit handlers still run and
+the standard streams are flushed; only that freeing is skipped (the system takes the memory back
+at once). ``make html`` builds with it; ``make serve``'s forked builds end the same way.
+"""
+
+from __future__ import annotations
+
+import atexit
+import contextlib
+import os
+import sys
+from collections.abc import Sequence
+from typing import NoReturn
+
+
+def end(code: int, *, exit_handlers: bool = True) -> NoReturn:
+    """Leave the process with ``code`` at once: exit handlers (``atexit``, which include
+    ``logging.shutdown``) run first unless told not to, and the standard streams are flushed."""
+    if exit_handlers:
+        atexit._run_exitfuncs()
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError):  # closed, or a broken pipe
+            stream.flush()
+    os._exit(code)
+
+
+def main(argv: Sequence[str]) -> NoReturn:
+    code = 2
+    try:
+        from sphinx.cmd.build import main as sphinx_main
+
+        code = sphinx_main(argv)
+    finally:
+        end(code)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

@@ -1,0 +1,42 @@
+"""HTML text written as docutils' HTML writer writes it, for markup made without nodes.
+
+Escaping is docutils' own (``HTMLTranslator.special_characters``), so text from data is escaped
+exactly as it is in the rest of the page.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from docutils.writers._html_base import HTMLTranslator
+
+from labkb.core.names_zh import TRANSLATED_MARK, TRANSLATED_TEXT
+
+_SPECIAL = HTMLTranslator.special_characters
+_WHITESPACE = re.compile("[\n\r\t\v\f]")
+
+
+def encode(text: str) -> str:
+    """Text content, escaped as ``HTMLTranslator.encode`` does."""
+    return str(text).translate(_SPECIAL)
+
+
+def attval(text: str) -> str:
+    """An attribute value, cleansed and escaped as ``HTMLTranslator.attval`` does."""
+    return encode(_WHITESPACE.sub(" ", text))
+
+
+def start(tag: str, classes: Iterable[str] = (), **attributes: str) -> str:
+    """A start tag with sorted attributes, as ``HTMLTranslator.starttag`` writes it."""
+    atts = dict(attributes)
+    if names := " ".join(classes):
+        atts["class"] = names
+    return "<" + " ".join([tag, *(f'{k}="{attval(v)}"' for k, v in sorted(atts.items()))]) + ">"
+
+
+def translated_mark() -> str:
+    """What follows a Chinese name this knowledge base translated (see ``nodes.kb_zh``)."""
+    return (f'<sup class="kb-translated" title="{attval(TRANSLATED_TEXT)}" '
+            f'aria-hidden="true">{TRANSLATED_MARK}</sup>'
+            f'<span class="visually-hidden"> ({encode(TRANSLATED_TEXT)})</span>')
