@@ -6,6 +6,7 @@ Chinese)."""
 from __future__ import annotations
 
 import pytest
+from conftest import copy_root
 from docutils import nodes
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -35,10 +36,11 @@ def both(app, page: str, records: list[EntryRecord], columns: list[int]) -> tupl
 
 
 @pytest.fixture(scope="module")
-def built(rootdir):
+def built(rootdir, tmp_path_factory):
     from sphinx.testing.util import SphinxTestApp
 
-    app = SphinxTestApp("html", srcdir=rootdir / "test-kb", freshenv=True)
+    src = copy_root(rootdir, "kb", tmp_path_factory.mktemp("cards"))
+    app = SphinxTestApp("html", srcdir=src, freshenv=True)
     app.build()
     yield app
     app.cleanup()

@@ -319,3 +319,20 @@ def test_editing_a_papers_date_rewrites_the_pages_listing_its_release(make_app, 
     assert root.find(f"{ATOM}updated").text == "2023-03-16T00:00:00Z"
     assert "2023-03-16" in html(app.outdir, "models/vm.html").select_one(
         "#news-and-releases").get_text()
+
+
+def test_a_feed_holds_its_newest_items_and_the_pages_list_all(rootdir, tmp_path):
+    """``kb_feed_length``: each feed its newest items (same ids, same updated), pages all."""
+    src = copy_root(rootdir, "kb-news", tmp_path)
+    proc = subprocess.run([sys.executable, "-m", "sphinx", "-W", "-n", "-E", "-q", "-b", "html",
+                           "-D", "kb_feed_length=1", str(src), str(src / "_build")],
+                          capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    out = src / "_build"
+    for key, path in feed_files(out).items():
+        assert check_rfc4287(path) == [TAG + k for k in FEEDS[key][:1]], key
+    assert feedparser.parse(str(out / "feeds" / "site.xml")).feed.updated == TIMELINE[0][1]
+    assert _items(html(out, "news/index.html")) == ['A talk on Beta <&> "quotes"',
+                                                    "Alpha launched"]
+    assert _items(html(out, "projects/alpha.html"), "#news-and-releases") == [
+        "Alpha launched", "Alpha released"]

@@ -272,6 +272,8 @@ BAD_CONFIG = [
      "date, e.g. 'example.org,2026'"),
     ("kb_tag_authority", "tag:example.org,2026:", "must be a domain name or an email address"),
     ("kb_site_summary", 3, "must be a string"),
+    ("kb_feed_length", 0, "must be a whole number of at least 1"),
+    ("kb_feed_length", "50", "must be a whole number of at least 1"),
     ("kb_search", "yes", "must be True or False"),
     ("kb_search_background", "yes", "must be True or False"),
 ]

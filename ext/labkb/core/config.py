@@ -47,6 +47,8 @@ OPTIONS: dict[str, tuple[Any, Literal["env", "html", ""], type, str]] = {
                          "email address the site owned on a date, then ',' and that date), e.g. "
                          "'example.org,2026-12-01'; keep it once published"),
     "kb_site_summary": ("", "html", str, "one sentence about the site, for llms.txt"),
+    "kb_feed_length": (50, "html", int, "items in each Atom feed: its newest (readers fetch a "
+                       "feed again and again; a page lists every item)"),
 }
 #: RFC 4151 taggingEntity: authorityName "," date.
 TAG_AUTHORITY_RE = re.compile(r"^(?:[A-Za-z0-9][A-Za-z0-9.-]*|[^@\s,:]+@[A-Za-z0-9][A-Za-z0-9.-]*)"
@@ -101,8 +103,8 @@ def option_problem(name: str, value: Any, entry_dirs: Any, area_dir: Any) -> str
         return "must be a domain name or an email address, ',' and a date, e.g. 'example.org,2026'"
     if name == "kb_site_summary" and not isinstance(value, str):
         return "must be a string"
-    if name == "kb_max_authors" and (isinstance(value, bool) or not isinstance(value, int)
-                                     or value < 1):
+    if name in ("kb_max_authors", "kb_feed_length") and (
+            isinstance(value, bool) or not isinstance(value, int) or value < 1):
         return "must be a whole number of at least 1"
     return None
 
@@ -137,6 +139,7 @@ class KbConfig:
     min_sourced: float = OPTIONS["kb_min_sourced"][0]
     tag_authority: str = OPTIONS["kb_tag_authority"][0]
     site_summary: str = OPTIONS["kb_site_summary"][0]
+    feed_length: int = OPTIONS["kb_feed_length"][0]
 
     @classmethod
     def from_values(cls, values: Mapping[str, Any], locations: Mapping[str, str] | None = None

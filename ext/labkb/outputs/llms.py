@@ -36,11 +36,15 @@ SECTION_LABELS = {
 _SKIP = {"name", "title", "summary", "description", "links", "sources", "derived", "model-index"}
 
 
+_SPACES = re.compile(r"\s+")
+_MARKUP = re.compile(r"([\\`*_\[\]<>#|])")
+
+
 def inline(text: Any) -> str:
     """Plain text on one Markdown line: whitespace folded, Markdown's link and emphasis
-    characters escaped (the text is data, not markup)."""
-    folded = re.sub(r"\s+", " ", str(text)).strip()
-    return re.sub(r"([\\`*_\[\]<>#|])", r"\\\1", folded)
+    characters escaped (the text is data, not markup). The patterns are compiled once: re's
+    cache of 512 is overrun in a build, and they were compiled again for every record."""
+    return _MARKUP.sub(r"\\\1", _SPACES.sub(" ", str(text)).strip())
 
 
 def _value(value: Any) -> str:

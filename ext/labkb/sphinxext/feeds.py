@@ -63,7 +63,9 @@ def write_feeds(app: Sphinx, line: Timeline) -> set[str]:
     sources = {r.id: r.name for r in domain.entries() if r.kind == "source"}
     kept = Digests(app)
     wanted: set[str] = set()
-    for key, items in line.feeds().items():
+    length = int(app.config.kb_feed_length)  # validated at config-inited
+    for key, every in line.feeds().items():
+        items = every[:length]  # the newest: an older item's edit changes no feed
         page = feed_page(app.env, key)
         if page is None or page not in app.env.found_docs:
             continue

@@ -3,7 +3,8 @@
 At ``html-page-context`` every page gets ``kb_search`` (its kind, areas and weighted aliases, see
 :mod:`labkb.core.searchmeta`) for the templates' ``data-pagefind-*`` elements, and ``kb_pagefind``
 (whether the site's search runs on Pagefind). At ``build-finished`` the Pagefind binary indexes
-the output folder into ``_build/html/pagefind/``: the one npm installed from the project's
+the output's pages, as :mod:`.search_pages` cuts them, into ``_build/html/pagefind/``: the one
+npm installed from the project's
 ``package-lock.json`` (``make html`` runs ``npm ci``), else the one of the ``pagefind-bin-extended``
 wheel (PyPI has it up to 1.5.2 only). With ``kb_search = False``, or without a binary (a located
 ``kb.search`` warning), pages keep Sphinx's own search.
@@ -29,7 +30,7 @@ from sphinx.util import logging
 from labkb.core.config import conf_py_values
 from labkb.core.names_zh import kind_zh, name_zh
 from labkb.core.searchmeta import Area, SearchMeta, entry_meta, page_meta
-from labkb.sphinxext import search_background
+from labkb.sphinxext import search_background, search_pages
 from labkb.sphinxext.domain import kb_domain
 from labkb.sphinxext.state import build_state
 
@@ -182,12 +183,18 @@ def page_context(app: Sphinx, pagename: str, templatename: str, context: dict[st
     context["kb_search"] = search_meta(app, pagename, str(title)).as_template()
 
 
+def pages_folder(app: Sphinx) -> Path:
+    """Where the pages are kept as Pagefind reads them (:mod:`.search_pages`)."""
+    return Path(app.doctreedir) / "kb-pagefind-pages"
+
+
 def pagefind_command(app: Sphinx, binary: Path, output: Path | None = None) -> list[str]:
-    """The indexing command: Chinese segmentation when the site searches Chinese (its pages
-    are then indexed as one Chinese-and-English index; English words still match by prefix).
-    The index goes to ``_build/html/pagefind/``, or to ``output``."""
-    where = ["--output-path", str(output)] if output else ["--output-subdir", BUNDLE]
-    command = [str(binary), "--site", str(app.outdir), *where,
+    """The indexing command, over the pages as :mod:`.search_pages` keeps them: Chinese
+    segmentation when the site searches Chinese (its pages are then indexed as one
+    Chinese-and-English index; English words still match by prefix). The index goes to
+    ``_build/html/pagefind/``, or to ``output``."""
+    command = [str(binary), "--site", str(pages_folder(app)),
+               "--output-path", str(output or Path(app.outdir) / BUNDLE),
                "--exclude-selectors", EXCLUDE, "--quiet"]
     if str(app.config.html_search_language or app.config.language or "").startswith("zh"):
         command += ["--force-language", "zh"]
@@ -204,6 +211,12 @@ def build_index(app: Sphinx, exception: Exception | None) -> None:
     if not (state.wrote or state.index_pending) and (folder / "pagefind.js").exists():
         return
     Path(app.outdir, "searchindex.js").unlink(missing_ok=True)  # from a build on Sphinx's search
+    try:
+        search_pages.update(Path(app.outdir), pages_folder(app), BUNDLE)
+    except OSError as error:
+        logger.warning("the pages could not be prepared for Pagefind: %s", error,
+                       location=_where(app), type="kb", subtype="search")
+        return
     if app.config.kb_search_background:
         index_in_background(app, state.pagefind, folder)
         return

@@ -1,0 +1,82 @@
+"""The pages as Pagefind reads them (``search_pages``): the index made from them is the index made
+from the site, byte for byte; a page is cut again only when its file changed."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from pathlib import Path
+
+from labkb.sphinxext import search_index
+from labkb.sphinxext.search_pages import MANIFEST, cut, update
+
+REPO = Path(__file__).resolve().parent.parent
+
+PAGE = ('<!DOCTYPE html>\n<html lang="en" data-content_root="../">\n<head><title>T</title></head>'
+        '<body><nav>{nav}</nav><main><article class="bd-article"><div data-pagefind-body>'
+        "<h1>{title}</h1><p>{text}</p></div></article></main><footer>f</footer></body></html>")
+
+
+def page(title: str, text: str = "words", nav: str = "menu") -> str:
+    return PAGE.format(title=title, text=text, nav=nav)
+
+
+def test_a_page_keeps_its_language_and_body_and_loses_the_theme() -> None:
+    out = cut(page("Alpha", nav="navigation everywhere"))
+    assert out.startswith('<html lang="en" data-content_root="../">')
+    assert "<h1>Alpha</h1><p>words</p>" in out
+    assert "navigation" not in out and "footer" not in out and "<title>" not in out
+    other = "<html><body><p>another template</p></body></html>"
+    assert cut(other) == other  # no body element: Pagefind reads it whole, as before
+
+
+def _site(root: Path, pages: dict[str, str]) -> None:
+    for rel, text in pages.items():
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text(text, encoding="utf8")
+
+
+def test_only_changed_pages_are_cut_again_and_removed_ones_go(tmp_path: Path) -> None:
+    site, pages = tmp_path / "html", tmp_path / "pages"
+    _site(site, {"index.html": page("Home"), "projects/a.html": page("A"),
+                 "projects/b.html": page("B"), "pagefind/x.html": "index files: not a page"})
+    assert update(site, pages, "pagefind") == 3
+    assert sorted(p.relative_to(pages).as_posix() for p in pages.rglob("*.html")) == [
+        "index.html", "projects/a.html", "projects/b.html"]
+    assert update(site, pages, "pagefind") == 0  # nothing changed
+    (site / "projects" / "a.html").write_text(page("A", "edited words"), encoding="utf8")
+    stat = (site / "projects" / "a.html").stat()
+    os.utime(site / "projects" / "a.html", ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000))
+    (site / "projects" / "b.html").unlink()
+    assert update(site, pages, "pagefind") == 1
+    assert "edited words" in (pages / "projects" / "a.html").read_text(encoding="utf8")
+    assert not (pages / "projects" / "b.html").exists()
+    (pages / MANIFEST).write_text("not json", encoding="utf8")  # a broken manifest: cut all again
+    assert update(site, pages, "pagefind") == 2
+
+
+def test_pages_kept_inside_the_site_are_not_pages_of_the_site(tmp_path: Path) -> None:
+    """``sphinx-build`` without ``-d`` keeps the doctrees (and so the cut pages) in the output."""
+    site = tmp_path / "html"
+    pages = site / ".doctrees" / "kb-pagefind-pages"
+    _site(site, {"index.html": page("Home"), "a.html": page("A")})
+    assert update(site, pages, "pagefind") == 2
+    assert update(site, pages, "pagefind") == 0
+    assert sorted(p.name for p in pages.rglob("*.html")) == ["a.html", "index.html"]
+
+
+def _index(binary: Path, site: Path, out: Path) -> dict[str, bytes]:
+    subprocess.run([str(binary), "--site", str(site), "--output-path", str(out),
+                    "--exclude-selectors", search_index.EXCLUDE, "--quiet", "--force-language",
+                    "zh"], check=True, capture_output=True, timeout=600)
+    return {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+
+
+def test_the_index_of_the_cut_pages_is_the_index_of_the_site(site: Path, tmp_path: Path) -> None:
+    binary = search_index.pagefind_binary(REPO)
+    assert binary is not None
+    cut_pages = site.parent / "doctrees" / "kb-pagefind-pages"
+    assert (cut_pages / "index.html").is_file()  # the build indexed these
+    whole = _index(binary, site, tmp_path / "whole")
+    from_cut = _index(binary, cut_pages, tmp_path / "cut")
+    assert len(whole) > 50 and whole == from_cut
