@@ -84,6 +84,31 @@ export function excerpt(text, places) {
   return shown.join(joiner).trim();
 }
 
+const SIGNATURE = "pagefind_dcd";
+const decoder = new TextDecoder();
+/** A page's fragment as Pagefind stores it (``fragment/<id>.pf_fragment``: gzip, a signature,
+ * JSON), read with the browser's own gzip (Pagefind inflates in JavaScript); null when it is not
+ * there as such (a page kept in one of Pagefind's fragment groups, a browser without
+ * DecompressionStream): Pagefind's data() then loads it. */
+export async function readFragment(url) {
+  const response = await fetch(url);
+  if (!response.ok) return null;
+  let bytes = new Uint8Array(await response.arrayBuffer());
+  if (decoder.decode(bytes.subarray(0, 12)) !== SIGNATURE) {
+    if (typeof DecompressionStream === "undefined") return null;
+    const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"));
+    bytes = new Uint8Array(await new Response(stream).arrayBuffer());
+    if (decoder.decode(bytes.subarray(0, 12)) !== SIGNATURE) return null;
+  }
+  return JSON.parse(decoder.decode(bytes.subarray(12)));
+}
+
+/** A page's URL as Pagefind gives it (its ``fullUrl``: under ``base``, slashes collapsed). */
+export function fullUrl(raw, base) {
+  if (/^(https?:)?\/\//.test(raw)) return raw;
+  return `${base}/${raw}`.replace(/\/+/g, "/").replace(/^(https?:\/)/, "$1/");
+}
+
 /** The engine for the Pagefind bundle at ``bundle`` (the URL of its pagefind.js), whose pages'
  * URLs start at ``root`` (a path). */
 export function createEngine(bundle, root) {
@@ -125,6 +150,18 @@ export function createEngine(bundle, root) {
           last.at = at;
         }
         r.kbData = last.data;
+        return;
+      }
+      const own = await readFragment(new URL(`fragment/${r.id}.pf_fragment`, bundle))
+        .catch(() => null);
+      if (own) {
+        // Pagefind's data() would also split the whole text again for each of the page's
+        // headings (sub-results, not shown): for the long pages a short query ranks first,
+        // most of the time of a keystroke on the main thread
+        const text = pageWords((own.content || "").replace(/</g, "&lt;").replace(/>/g, "&gt;"));
+        r.kbData = { url: fullUrl(own.url || "", root), meta: own.meta || {},
+                     excerpt: excerpt(text, r.words) };
+        seen.set(r.id, { at, data: r.kbData, text });
         return;
       }
       const data = await r.data();  // Pagefind's object, changed by its next data() of the page
