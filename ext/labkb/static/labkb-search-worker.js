@@ -20,6 +20,7 @@ const RANKING = { pageLength: 0.2, termFrequency: 1.0, termSaturation: 1.2, term
 const KIND_FACTOR = { source: 0.5 };
 const BOOST_WINDOW = 12;  // results whose names are compared with the query
 const EXCERPT_WORDS = 26;
+const OWN_READ = 50;  // a page matched at this many places or more is read by the engine itself
 
 const segmenter = typeof Intl !== "undefined" && Intl.Segmenter
   ? new Intl.Segmenter("zh", { granularity: "word" }) : null;
@@ -89,17 +90,14 @@ const decoder = new TextDecoder();
 /** A page's fragment as Pagefind stores it (``fragment/<id>.pf_fragment``: gzip, a signature,
  * JSON), read with the browser's own gzip (Pagefind inflates in JavaScript); null when it is not
  * there as such (a page kept in one of Pagefind's fragment groups, a browser without
- * DecompressionStream): Pagefind's data() then loads it. */
+ * DecompressionStream; a failure to read it throws): Pagefind's data() then loads it. */
 export async function readFragment(url) {
+  if (typeof DecompressionStream === "undefined") return null;
   const response = await fetch(url);
-  if (!response.ok) return null;
-  let bytes = new Uint8Array(await response.arrayBuffer());
-  if (decoder.decode(bytes.subarray(0, 12)) !== SIGNATURE) {
-    if (typeof DecompressionStream === "undefined") return null;
-    const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"));
-    bytes = new Uint8Array(await new Response(stream).arrayBuffer());
-    if (decoder.decode(bytes.subarray(0, 12)) !== SIGNATURE) return null;
-  }
+  if (!response.ok || !response.body) return null;
+  const stream = response.body.pipeThrough(new DecompressionStream("gzip"));
+  const bytes = new Uint8Array(await new Response(stream).arrayBuffer());
+  if (decoder.decode(bytes.subarray(0, 12)) !== SIGNATURE) return null;
   return JSON.parse(decoder.decode(bytes.subarray(12)));
 }
 
@@ -152,12 +150,14 @@ export function createEngine(bundle, root) {
         r.kbData = last.data;
         return;
       }
-      const own = await readFragment(new URL(`fragment/${r.id}.pf_fragment`, bundle))
-        .catch(() => null);
+      // Pagefind's data() also builds an excerpt for each of the page's headings (sub-results,
+      // not shown), each splitting the whole text: for a page matched at many places (the long
+      // pages a short query ranks first) most of the time of a keystroke on the main thread;
+      // for the others data() is the sooner (the browser's gzip is a stream, slower to set up)
+      const own = r.words.length >= OWN_READ
+        ? await readFragment(new URL(`fragment/${r.id}.pf_fragment`, bundle)).catch(() => null)
+        : null;
       if (own) {
-        // Pagefind's data() would also split the whole text again for each of the page's
-        // headings (sub-results, not shown): for the long pages a short query ranks first,
-        // most of the time of a keystroke on the main thread
         const text = pageWords((own.content || "").replace(/</g, "&lt;").replace(/>/g, "&gt;"));
         r.kbData = { url: fullUrl(own.url || "", root), meta: own.meta || {},
                      excerpt: excerpt(text, r.words) };
