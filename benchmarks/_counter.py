@@ -12,7 +12,8 @@ At ``build-finished`` it appends one JSON line to the file named by ``$LABKB_BEN
 - ``finish``: CPU seconds (this process and its children, e.g. Pagefind) of the work after the
   pages are written, in two parts: ``exports`` (every ``build-finished`` handler before priority
   900: Sphinx's and labkb's exports, feeds, machine files) and ``search_index`` (labkb's Pagefind
-  run at priority 900); the record is written last (priority 999);
+  run at priority 900); the record is written last (priority 999); ``finish_wall``: the same
+  two parts in wall seconds;
 - ``graph_work``: CPU seconds of labkb's graph, lineage and co-author work (its event handlers
   in ``GRAPH_HANDLERS``, the gathering of people, authorship, lineage and graph, and the GraphML
   export; nested calls counted once), with ``graph_work_missing`` naming any of them not found
@@ -159,15 +160,19 @@ class Counter:
         self.written.append(docname)
 
     def finish_start(self, app: Any, exc: BaseException | None) -> None:
-        self.finish_marks = [self.cpu_with_children()]
+        self.finish_marks = [(self.cpu_with_children(), time.perf_counter())]
 
     def exports_end(self, app: Any, exc: BaseException | None) -> None:
-        self.finish_marks.append(self.cpu_with_children())
+        self.finish_marks.append((self.cpu_with_children(), time.perf_counter()))
 
     def build_finished(self, app: Any, exc: BaseException | None) -> None:
-        marks = [*getattr(self, "finish_marks", []), self.cpu_with_children()]
-        finish = {"exports": round(marks[1] - marks[0], 4),
-                  "search_index": round(marks[2] - marks[1], 4)} if len(marks) == 3 else {}
+        marks = [*getattr(self, "finish_marks", []), (self.cpu_with_children(),
+                                                      time.perf_counter())]
+        finish = {"exports": round(marks[1][0] - marks[0][0], 4),
+                  "search_index": round(marks[2][0] - marks[1][0], 4)} if len(marks) == 3 else {}
+        finish_wall = {"exports": round(marks[1][1] - marks[0][1], 4),
+                       "search_index": round(marks[2][1] - marks[1][1], 4)} \
+            if len(marks) == 3 else {}
         now = time.process_time()
         if self.last_write is not None and not self.write_s.get(self.last_write[0]):
             # the last page: up to the end of writing pages (the search index etc. follow, so cap
@@ -198,6 +203,7 @@ class Counter:
             "cpu_phases": {k: round(v, 4) for k, v in self.cpu_marks.items()},
             "groups": groups,
             "finish": finish,
+            "finish_wall": finish_wall,
             "graph_work": round(self.graph.total, 4),
             "graph_work_missing": self.graph_missing,
         }

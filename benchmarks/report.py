@@ -289,10 +289,12 @@ def scale_targets(results: dict[str, Any]) -> list[list[str]]:
                                ("edit_yaml", "edit one entry", 10.0),
                                ("noop", "no-op rebuild", 5.0)):
         run = lab[name]
+        index = (run.get("finish_wall") or {}).get("search_index")
         rows.append([f"{label}, wall s (N=5000, M=5000)",
                      f"{_f(run['wall_s'], 1)} s (CPU {_f(run[TIME], 1)} s; read/written "
-                     f"{run['read']}/{run['written']})", f"≤ {limit:.0f} s",
-                     _status(run["wall_s"], limit)])
+                     f"{run['read']}/{run['written']}"
+                     + (f"; of which Pagefind's index {_f(index, 1)} s" if index else "") + ")",
+                     f"≤ {limit:.0f} s", _status(run["wall_s"], limit)])
     value = _ratio(lab["edit_bib"]["wall_s"], base["edit_bib"]["wall_s"])
     rows.append(["edit one .bib record, labkb / baseline wall (N=5000, M=5000)", f"{_f(value)}x",
                  "≤ 0.3x", _status(value, 0.3)])

@@ -563,8 +563,33 @@ def pages_showing_key(site: Site, key: str) -> set[str]:
     are (stale), so the baseline re-writes none of them."""
     out = {"references"} | {e.docname for e in site.entries if key in e.papers}
     if site.variant == "labkb":
-        out |= {"publications", "research/index"}
-        person = record_person(int(key.removeprefix("bench")))
+        k = int(key.removeprefix("bench"))
+        # the Graph page names every paper by its title
+        out |= {"publications", "research/index", "graph"}
+        person = record_person(k)
         if person:
             out.add(f"people/{person}")
+        if _area_shows(site, k):
+            out.add(f"research/{AREAS[k % N_AREAS]}")
     return out
+
+
+#: Nodes a page's graph neighbourhood shows (``labkb.core.graph.NEIGHBOURHOOD_LIMIT``).
+NEIGHBOURHOOD = 40
+
+
+def _area_shows(site: Site, k: int) -> bool:
+    """Whether record ``k``'s area page shows it in its neighbourhood, before or after the title
+    edit: the area's neighbours are its entries, then its records (their ``keywords``) by title
+    (``labkb.core.graph.neighbourhood``), the first ``NEIGHBOURHOOD - 1`` of them shown."""
+    area = AREAS[k % N_AREAS]
+    room = NEIGHBOURHOOD - 1 - sum(area in e.areas for e in site.entries)
+    if room <= 0:
+        return False
+    others = [(record_title(j).casefold(), bib_key(j)) for j in range(k % N_AREAS, site.m, N_AREAS)
+              if j != k]
+    for title in (record_title(k), f"Edited {record_title(k)}"):
+        ranked = sorted([*others, (title.casefold(), bib_key(k))])
+        if ranked.index((title.casefold(), bib_key(k))) < room:
+            return True
+    return False

@@ -63,7 +63,7 @@ def test_a_grid_with_nothing_is_the_same_note_for_every_writer(built) -> None:
 TEXT = st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), min_size=1,
                max_size=40).filter(str.strip)
 HOSTILE = st.sampled_from(['<script>alert(1)</script>', 'a "quoted" & \'single\'', "x@y.org",
-                           "tab\there\nnewline", "多模态大模型", "</div></p>"])
+                           "tab\there\nnewline", "多模态大模型", "</div></p>", "nul\x00", "\x00 after"])
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

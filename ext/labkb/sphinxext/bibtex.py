@@ -168,6 +168,11 @@ def cached_bibtex_domain() -> type | None:
             kb["bibformat"] = MainOnly(self._labkb_fresh)  # only what this build used
             return result
 
+        @property
+        def citation_refs(self):  # type: ignore[no-untyped-def]
+            refs = getattr(self, "_labkb_refs", None)  # see quick_bibliography_transform
+            return self.data["citation_refs"] if refs is None else refs
+
         def get_all_cited_keys(self, docnames):  # type: ignore[no-untyped-def]
             position = {name: i for i, name in enumerate(docnames)}
             for ref in sorted(self.citation_refs, key=lambda c: position[c.docname]):
@@ -183,6 +188,43 @@ def cached_bibtex_domain() -> type | None:
                                       tooltips_style)
 
     return CachedBibtexDomain
+
+
+def quick_bibliography_transform() -> type | None:
+    """sphinxcontrib-bibtex's post-transform writing bibliographies, without its quadratic scan:
+    for every citation of a bibliography it goes through every citation reference of the whole
+    site looking for those in the bibliography's document (its back-references); at 5,000 records
+    that scan was most of writing the references page. Here the domain (see
+    :func:`cached_bibtex_domain`) shows the transform only the references made in the documents
+    of the page's bibliographies: the same back-references."""
+    try:
+        from sphinxcontrib.bibtex.nodes import bibliography
+        from sphinxcontrib.bibtex.transforms import BibliographyTransform
+    except ImportError:
+        return None
+
+    class QuickBibliographyTransform(BibliographyTransform):
+        def run(self, **kwargs: Any) -> None:
+            domain = cite_domain(self.env)
+            docnames = {node["docname"] for node in self.document.findall(bibliography)}
+            if not docnames:
+                return
+            domain._labkb_refs = [ref for ref in domain.citation_refs if ref.docname in docnames]
+            try:
+                super().run(**kwargs)
+            finally:
+                domain._labkb_refs = None
+
+    return QuickBibliographyTransform
+
+
+def use_quick_bibliography_transform(app: Sphinx) -> None:
+    """Put :func:`quick_bibliography_transform` in place of sphinxcontrib-bibtex's."""
+    quick = quick_bibliography_transform()
+    if quick is not None:
+        upstream = quick.__bases__[0]
+        posts = app.registry.post_transforms
+        posts[:] = [quick if t is upstream else t for t in posts]
 
 
 def _cited_docnames(domain: Any) -> dict[str, set[str]]:

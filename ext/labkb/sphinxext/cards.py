@@ -31,7 +31,7 @@ def filter_data(record: EntryRecord) -> dict[str, str]:
     """What the filter bar matches on, as ``data-kb-*`` attributes (escaped by the writer)."""
     entry = record.entry
     project = entry if isinstance(entry, Project) else None
-    return {
+    return {key: value.replace("\x00", "") for key, value in {  # NUL: not a character of HTML
         "id": record.id,
         "kind": record.kind,
         "areas": " ".join(project.areas) if project else "",
@@ -40,7 +40,7 @@ def filter_data(record: EntryRecord) -> dict[str, str]:
         "year": str(project.year or "") if project else "",
         "text": " ".join(filter(None, [record.name, project.name_zh if project else None,
                                        entry.summary if entry else None])),
-    }
+    }.items()}
 
 
 def card(builder: Builder, fromdocname: str, record: EntryRecord) -> nodes.container:

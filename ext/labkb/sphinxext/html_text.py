@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from docutils.nodes import unescape
 from docutils.writers._html_base import HTMLTranslator
 
 from labkb.core.names_zh import TRANSLATED_MARK, TRANSLATED_TEXT
@@ -18,13 +19,14 @@ _ATTRIBUTE = {**_SPECIAL, **{ord(c): " " for c in "\n\r\t\v\f"}}
 
 
 def encode(text: str) -> str:
-    """Text content, escaped as ``HTMLTranslator.encode`` does."""
-    return str(text).translate(_SPECIAL)
+    """Text content, as the writer writes a text node: NUL characters dropped (docutils'
+    ``unescape``, which ``Text.astext`` applies), then escaped as ``HTMLTranslator.encode`` does."""
+    return unescape(str(text)).translate(_SPECIAL)
 
 
 def attval(text: str) -> str:
     """An attribute value, cleansed and escaped as ``HTMLTranslator.attval`` does."""
-    return str(text).translate(_ATTRIBUTE)
+    return unescape(str(text)).translate(_ATTRIBUTE)  # a raw node is written unescaped
 
 
 def start(tag: str, classes: Iterable[str] = (), **attributes: str) -> str:

@@ -18,9 +18,11 @@ from labkb.core import bibdata
 from labkb.core.kb import KnowledgeBase
 from labkb.outputs.charts import figure, papers_per_year_svg
 from labkb.sphinxext.badges import badge, button, paragraph
+from labkb.sphinxext.bibtex import bib_token
 from labkb.sphinxext.cards import entry_uri
 from labkb.sphinxext.domain import kb_domain
 from labkb.sphinxext.nodes import kb_copy, kb_details, kb_div, kb_summary
+from labkb.sphinxext.pub_html import PageRenderer
 from labkb.sphinxext.state import chart_cache
 
 
@@ -28,9 +30,9 @@ class PublicationList:
     """The nodes of one ``kb-publications`` list on one page."""
 
     def __init__(self, app: Sphinx, docname: str, entries: Any, kb: KnowledgeBase,
-                 lab: set[str], selector: dict[str, Any]) -> None:
+                 lab: set[str], selector: dict[str, Any], page: PageRenderer | None = None) -> None:
         self.app, self.docname, self.entries = app, docname, entries
-        self.kb, self.lab, self.selector = kb, lab, selector
+        self.kb, self.lab, self.selector, self.page = kb, lab, selector, page
         self.views: dict[str, dict[str, Any]] = kb_domain(app.env).data.get("bibview") or {}
         self.prefix = re.sub(r"[^a-z0-9]+", "-", selector["label"].lower())
 
@@ -56,10 +58,10 @@ class PublicationList:
                 group += nodes.paragraph("", "", nodes.Text(label), nodes.inline(
                     "", f" ({len(members)})", classes=["kb-count"]), classes=["kb-year-heading"],
                     ids=[f"{self.prefix}-year-{label.lower()}"])
-                group.extend(self.publication(k) for k in members)
+                group.extend(self.items(members))
                 container += group
         else:
-            container.extend(self.publication(k) for k in keys)
+            container.extend(self.items(keys))
         out.append(container)
         return out
 
@@ -92,7 +94,32 @@ class PublicationList:
         """The record's display values, computed once per record text (see bibindex)."""
         return self.views.get(key.casefold()) or bibdata.view(key, self.entries[key])
 
-    def publication(self, key: str) -> nodes.Element:
+    def items(self, keys: list[str]) -> list[nodes.Node]:
+        """The publications ``keys``: their node trees, or for HTML builders their kept HTML,
+        consecutive ones in one node (see :mod:`labkb.sphinxext.pub_html`)."""
+        page = self.page
+        if page is None:
+            return [self.publication(key, self.users(key)) for key in keys]
+        out: list[nodes.Node] = []
+        run: list[tuple[str, list[str]]] = []
+        for key in keys:
+            users = self.users(key)
+            token = bib_token(self.app.env, key)
+            if token is None:  # a record not read record by record: no key to keep it by
+                out += [page.node(run)] if run else []
+                run = []
+                out.append(self.publication(key, users))
+            else:
+                run.append(page.kept((key, token, self.prefix, tuple(users)),
+                                     lambda k=key, u=users: self.publication(k, u)))
+        return out + ([page.node(run)] if run else [])
+
+    def users(self, key: str) -> list[tuple[str | None, str]]:
+        """(relative URI or None, name) of the entries whose ``papers`` list ``key``."""
+        return [(entry_uri(self.app.builder, self.docname, record), record.name)
+                for record in self.kb.citing(key)]
+
+    def publication(self, key: str, users: list[tuple[str | None, str]]) -> nodes.Element:
         view = self.view(key)
         ident = f"pub-{self.prefix}-{re.sub(r'[^a-z0-9]+', '-', key.casefold())}"
         title = view["title"] or key
@@ -123,14 +150,11 @@ class PublicationList:
         # the BibTeX repeats what the list shows: left out of the search index (Sphinx's
         # "no-search" class), which otherwise splits every record's text a second time
         pub += self.details("BibTeX", [kb_copy("", target=code_id), block], ("no-search",))
-        users = self.kb.citing(key)
         if users:
             para = paragraph(nodes.Text("Used by: "), classes=["kb-used-by"])
-            for i, record in enumerate(users):
+            for i, (uri, name) in enumerate(users):
                 if i:
                     para += nodes.Text(", ")
-                uri = entry_uri(self.app.builder, self.docname, record)
-                name = record.name
                 para += (nodes.reference("", name, refuri=uri, internal=True) if uri
                          else nodes.Text(name))
             pub += para

@@ -17,6 +17,7 @@ from sphinx.util.docutils import SphinxDirective
 from labkb.core.pubselect import csv, names
 from labkb.sphinxext.domain import cite_domain, kb_domain, knowledge_base
 from labkb.sphinxext.nodes import kb_publications
+from labkb.sphinxext.pub_html import PageRenderer, fast_html, pub_cache
 from labkb.sphinxext.pub_list import PublicationList
 
 
@@ -69,8 +70,11 @@ def fill_publications(app: Sphinx, doctree: nodes.document, docname: str) -> Non
     entries = cite_domain(env).bibdata.data.entries
     kb = knowledge_base(env)
     lab = {n for names in domain.data["people_names"].values() for n in names}
+    page = PageRenderer(app, docname, pub_cache(app, lab)) if fast_html(app) else None
     for node in placeholders:
         selector = node["selector"]
         keys = [k for k in kb.publications(selector) if k in entries]
-        renderer = PublicationList(app, docname, entries, kb, lab, selector)
+        renderer = PublicationList(app, docname, entries, kb, lab, selector, page)
         node.replace_self(renderer.render(keys))
+    if page is not None:
+        page.done()

@@ -15,6 +15,7 @@ from labkb.sphinxext.bibtex import (
     drop_unsafe_links,
     read_bib,
     safe_footcite_role,
+    use_quick_bibliography_transform,
 )
 from labkb.sphinxext.compare import CompareDirective, fill_compare
 from labkb.sphinxext.config import add_options, check_config
@@ -48,6 +49,7 @@ from labkb.sphinxext.nodes import (
 from labkb.sphinxext.overview import OverviewDirective, fill_overview
 from labkb.sphinxext.parser import FILETYPE, EntryParser, skip_undecodable
 from labkb.sphinxext.people_figures import CollaborationDirective, fill_people, warn_shared_names
+from labkb.sphinxext.pub_html import kb_html, save_pub_cache, visit_html
 from labkb.sphinxext.publications import PublicationsDirective, fill_publications
 from labkb.sphinxext.pybtex_plugins import preload_plugins
 from labkb.sphinxext.research import forget
@@ -102,6 +104,7 @@ def _setup_bibtex(app: Sphinx) -> None:
         return
     if domain := cached_bibtex_domain():
         app.add_domain(domain, override=True)
+        use_quick_bibliography_transform(app)  # it relies on the domain above
     if footcite := safe_footcite_role():
         app.add_role("footcite", footcite, override=True)
         for name in ("p", "t"):
@@ -123,6 +126,10 @@ def _setup_nodes(app: Sphinx) -> None:
     for element, visitors in HTML_VISITORS.items():
         app.add_node(element, html=visitors, latex=passthrough, text=passthrough, man=passthrough,
                      texinfo=passthrough)
+    # only HTML builders get kept publications (pub_html); others never see one
+    app.add_node(kb_html, html=(visit_html, None), latex=passthrough, text=passthrough,
+                 man=passthrough, texinfo=passthrough)
+    app.connect("build-finished", save_pub_cache)
 
 
 def _setup_directives(app: Sphinx) -> None:
