@@ -1,11 +1,14 @@
 """What the search does for a query, counted in requests (never timed): a newer query supersedes
 one still in progress (whose results are never rendered, and whose pages are not loaded), only
-the results shown or ranked are loaded, and the search works without module workers."""
+the results shown or ranked are loaded, the engine reads the pages' fragments itself (what
+Pagefind's data() gives of them), and the search works without module workers."""
 
 from __future__ import annotations
 
 import re
 from pathlib import Path
+
+import pytest
 
 from .test_search import DIALOG_INPUT, docname, open_search, suggestions
 
@@ -92,4 +95,67 @@ def test_without_module_workers_the_page_searches(new_page) -> None:
     page.wait_for_selector("#search-results[data-kb-done]")
     hrefs = page.evaluate("Array.from(document.querySelectorAll('#search-results a'), a => a.href)")
     assert "models/moss-vl" in [docname(h) for h in hrefs]
+    assert not watched.problems()
+
+
+#: The engine (labkb-search-worker.js imported into the page) and Pagefind itself on the same
+#: query: what the engine answers of each result, and what Pagefind's data() gives of the page.
+BOTH = """async ([query, count, many]) => {
+  const meta = document.querySelector('meta[name="kb-search"]');
+  const bundle = new URL(meta.dataset.bundle, document.baseURI).href;
+  const root = new URL(document.documentElement.dataset.content_root || './', document.baseURI);
+  const script = document.querySelector('script[src*="labkb-search.js"]').src;
+  const module = await import(new URL('labkb-search-worker.js', script).href);
+  const engine = module.createEngine(bundle, root.pathname);
+  const answer = await engine.search({ id: 1, session: 's', query, limit: count, count });
+  const pf = await import(bundle);
+  await pf.options({ baseUrl: root.pathname });
+  await pf.init();
+  const found = await pf.search(query);
+  const pages = {};
+  for (const q of [query, ...module.words(query)]) {  // the engine's any-word search too
+    for (const result of (await pf.search(q)).results.slice(0, 40)) {
+      const data = await result.data();
+      pages[data.url] = { title: data.meta.title || '', kind: data.meta.kind || '' };
+    }
+  }
+  const long = found.results.slice(0, 12).filter((r) => r.words.length >= many).length;
+  return { results: answer.results, pages, long };
+}"""
+#: The browser's gzip taken away: the engine reads pages through Pagefind's data().
+NO_DECOMPRESSION = "delete window.DecompressionStream; window.DecompressionStream = undefined;"
+
+
+@pytest.mark.parametrize("query", ["multimodal", "多模态", "m"])
+@pytest.mark.parametrize("gzip", [True, False], ids=["own-reader", "pagefind-data"])
+def test_pages_read_by_the_engine_are_pagefinds(new_page, query: str, gzip: bool) -> None:
+    """The engine reads a page matched at many places itself (the browser's gzip, no
+    sub-results made), the others, and all without DecompressionStream, through Pagefind's
+    data(): either way each result has the
+    URL, title and kind Pagefind gives the page, and an excerpt with a query's word marked."""
+    watched = new_page()
+    page = watched.page
+    requests: list[str] = []
+    page.context.on("request", lambda request: requests.append(request.url))
+    if not gzip:
+        page.add_init_script(NO_DECOMPRESSION)
+    watched.goto("index.html")
+    both = page.evaluate(BOTH, [query, 8, constant("OWN_READ")])
+    assert len(both["results"]) == 8
+    marks = 0
+    for result in both["results"]:
+        assert result["url"] in both["pages"], result["url"]
+        assert {"title": result["title"], "kind": result["kind"]} == both["pages"][result["url"]]
+        assert result["excerpt"], result
+        marked = re.findall(r"<mark>(.*?)</mark>", result["excerpt"])
+        assert all(query.lower() in m.lower() or m in query for m in marked), marked
+        marks += len(marked)
+    assert marks  # a page matched by its names only has no word marked
+    # Pagefind's data() afterwards (the same Pagefind in the page) fetches again the pages the
+    # engine read itself (those matched at many places), none of those it read through data()
+    fetched = [url for url in requests if "/pagefind/fragment/" in url]
+    again = len(fetched) - len(set(fetched))
+    if query == "m":
+        assert both["long"], "a one-letter query must rank pages matched at many places"
+    assert again > 0 if gzip and both["long"] else again == 0, fetched
     assert not watched.problems()

@@ -20,6 +20,7 @@ const RANKING = { pageLength: 0.2, termFrequency: 1.0, termSaturation: 1.2, term
 const KIND_FACTOR = { source: 0.5 };
 const BOOST_WINDOW = 12;  // results whose names are compared with the query
 const EXCERPT_WORDS = 26;
+const OWN_READ = 50;  // a page matched at this many places or more is read by the engine itself
 
 const segmenter = typeof Intl !== "undefined" && Intl.Segmenter
   ? new Intl.Segmenter("zh", { granularity: "word" }) : null;
@@ -84,6 +85,28 @@ export function excerpt(text, places) {
   return shown.join(joiner).trim();
 }
 
+const SIGNATURE = "pagefind_dcd";
+const decoder = new TextDecoder();
+/** A page's fragment as Pagefind stores it (``fragment/<id>.pf_fragment``: gzip, a signature,
+ * JSON), read with the browser's own gzip (Pagefind inflates in JavaScript); null when it is not
+ * there as such (a page kept in one of Pagefind's fragment groups, a browser without
+ * DecompressionStream; a failure to read it throws): Pagefind's data() then loads it. */
+export async function readFragment(url) {
+  if (typeof DecompressionStream === "undefined") return null;
+  const response = await fetch(url);
+  if (!response.ok || !response.body) return null;
+  const stream = response.body.pipeThrough(new DecompressionStream("gzip"));
+  const bytes = new Uint8Array(await new Response(stream).arrayBuffer());
+  if (decoder.decode(bytes.subarray(0, 12)) !== SIGNATURE) return null;
+  return JSON.parse(decoder.decode(bytes.subarray(12)));
+}
+
+/** A page's URL as Pagefind gives it (its ``fullUrl``: under ``base``, slashes collapsed). */
+export function fullUrl(raw, base) {
+  if (/^(https?:)?\/\//.test(raw)) return raw;
+  return `${base}/${raw}`.replace(/\/+/g, "/").replace(/^(https?:\/)/, "$1/");
+}
+
 /** The engine for the Pagefind bundle at ``bundle`` (the URL of its pagefind.js), whose pages'
  * URLs start at ``root`` (a path). */
 export function createEngine(bundle, root) {
@@ -125,6 +148,20 @@ export function createEngine(bundle, root) {
           last.at = at;
         }
         r.kbData = last.data;
+        return;
+      }
+      // Pagefind's data() also builds an excerpt for each of the page's headings (sub-results,
+      // not shown), each splitting the whole text: for a page matched at many places (the long
+      // pages a short query ranks first) most of the time of a keystroke on the main thread;
+      // for the others data() is the sooner (the browser's gzip is a stream, slower to set up)
+      const own = r.words.length >= OWN_READ
+        ? await readFragment(new URL(`fragment/${r.id}.pf_fragment`, bundle)).catch(() => null)
+        : null;
+      if (own) {
+        const text = pageWords((own.content || "").replace(/</g, "&lt;").replace(/>/g, "&gt;"));
+        r.kbData = { url: fullUrl(own.url || "", root), meta: own.meta || {},
+                     excerpt: excerpt(text, r.words) };
+        seen.set(r.id, { at, data: r.kbData, text });
         return;
       }
       const data = await r.data();  // Pagefind's object, changed by its next data() of the page
