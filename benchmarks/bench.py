@@ -352,8 +352,9 @@ def versions() -> dict[str, str]:
 def sources_digest() -> str:
     """The extension changes faster than its version: a digest of its sources says which ran."""
     digest = hashlib.sha1()
-    for path in sorted((sitegen.REPO / "ext" / "labkb").glob("*.py")):
-        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    root = sitegen.REPO / "ext" / "labkb"
+    for path in sorted(root.rglob("*.py")):  # every module, not only the package's top level
+        digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()[:12]
 
 

@@ -293,7 +293,8 @@ def scale_targets(results: dict[str, Any]) -> list[list[str]]:
         rows.append([f"{label}, wall s (N=5000, M=5000)",
                      f"{_f(run['wall_s'], 1)} s (CPU {_f(run[TIME], 1)} s; read/written "
                      f"{run['read']}/{run['written']}"
-                     + (f"; of which Pagefind's index {_f(index, 1)} s" if index else "") + ")",
+                     + (f"; of which Pagefind's index {_f(index, 1)} s" if index and index >= 0.05
+                        else "") + ")",
                      f"≤ {limit:.0f} s", _status(run["wall_s"], limit)])
     value = _ratio(lab["edit_bib"]["wall_s"], base["edit_bib"]["wall_s"])
     rows.append(["edit one .bib record, labkb / baseline wall (N=5000, M=5000)", f"{_f(value)}x",
@@ -460,9 +461,9 @@ def render_group(results: dict[str, Any], patched: bool) -> list[str]:
     if scale:
         lines += ["### Targets at institute scale", "",
                   "Full builds against the hand-written baseline in every case; at N=5000, "
-                  "M=5000 the edit loop (wall seconds of one `python -m sphinx` build, the "
-                  "Pagefind index included), the memory of the whole process tree, and the share "
-                  "of the graph, lineage and co-author work (`_counter.py`).", ""]
+                  "M=5000 the edit loop (wall seconds of one build, labkb's through `make html`'s "
+                  "command, the Pagefind index included), the memory of the whole process tree, "
+                  "and the share of the graph, lineage and co-author work (`_counter.py`).", ""]
         lines += _table(["target", "measured", "limit", "status"], scale)
         lines += [""]
 
