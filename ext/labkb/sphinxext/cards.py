@@ -7,17 +7,12 @@ from sphinx.builders import Builder
 from sphinx.errors import NoUri
 from sphinx_design.shared import PassthroughTextElement, create_component
 
-from labkb.core.names_zh import name_zh
-from labkb.core.newsitem import News
-from labkb.core.provenance import shown_as_derived
 from labkb.core.records import EntryRecord
 from labkb.core.schema import Project
 from labkb.sphinxext import cards_html
-from labkb.sphinxext.badges import KIND_COLOURS, badge, kind_badge, paragraph, zh
+from labkb.sphinxext.badges import badge, kind_badge, paragraph, zh
+from labkb.sphinxext.cards_html import card_parts
 from labkb.sphinxext.nodes import kb_div
-
-#: How many tags a card shows (the page shows all).
-CARD_TAGS = 4
 
 
 def entry_uri(builder: Builder, fromdocname: str, record: EntryRecord) -> str | None:
@@ -45,38 +40,29 @@ def filter_data(record: EntryRecord) -> dict[str, str]:
 
 def card(builder: Builder, fromdocname: str, record: EntryRecord) -> nodes.container:
     """One card: name, kind and year badges, summary, tags; the whole card links to the page."""
-    entry = record.entry
-    if entry is None or isinstance(entry, News):
-        raise ValueError(f"{record.id} did not build or is a news item: it has no card")
-    title = paragraph(nodes.Text(entry.name), classes=["sd-card-title", "sd-font-weight-bold",
+    parts = card_parts(record)
+    title = paragraph(nodes.Text(parts.name), classes=["sd-card-title", "sd-font-weight-bold",
                                                        "kb-card-title"])
-    meta = [kind_badge(record.kind)]
-    if isinstance(entry, Project):
-        chinese, translated = name_zh({"name_zh": entry.name_zh, "derived": entry.derived})
-        if chinese:
-            title += nodes.Text(" ")
-            title += zh(chinese, translated=translated)
-        if entry.year:
-            meta.append(badge(shown_as_derived(entry.year, entry.derived.get("year")),
-                              "secondary", outline=True))
-        if entry.status:
-            meta.append(badge(entry.status, "info", outline=True))
+    if parts.chinese:
+        title += nodes.Text(" ")
+        title += zh(parts.chinese, translated=parts.translated)
+    meta = [kind_badge(record.kind), *(badge(text, colour, outline=True)
+                                       for text, colour in parts.badges)]
     body = create_component("card-body", ["sd-card-body"], children=[
         title,
         paragraph(*meta, classes=["kb-card-meta"]),
-        paragraph(nodes.Text(entry.summary), classes=["sd-card-text", "kb-card-summary"]),
+        paragraph(nodes.Text(parts.summary), classes=["sd-card-text", "kb-card-summary"]),
     ])
-    tags = list(getattr(entry, "tags", []))[:CARD_TAGS]
-    if tags:
-        body += paragraph(*(badge(t, "secondary", outline=True, extra=("kb-tag",)) for t in tags),
-                          classes=["kb-card-tags"])
+    if parts.tags:
+        body += paragraph(*(badge(t, "secondary", outline=True, extra=("kb-tag",))
+                            for t in parts.tags), classes=["kb-card-tags"])
     node = create_component("card", ["sd-card", "sd-sphinx-override", "sd-w-100", "sd-shadow-sm",
                                      "sd-card-hover", "kb-card"], children=[body])
     uri = entry_uri(builder, fromdocname, record)
     if uri is not None:
         link = nodes.reference("", "", refuri=uri, internal=True,
                                classes=["sd-stretched-link", "sd-hide-link-text"])
-        link += nodes.inline("", entry.name)
+        link += nodes.inline("", parts.name)
         node += PassthroughTextElement("", "", link)
     return node
 
@@ -101,8 +87,7 @@ def grid(builder: Builder, fromdocname: str, records: list[EntryRecord],
         return nodes.paragraph("", "No entries yet.", classes=["kb-empty"])
     if builder.format == "html":
         html = cards_html.grid(row_classes(columns), (
-            cards_html.column(filter_data(r), cards_html.card(
-                r, entry_uri(builder, fromdocname, r), KIND_COLOURS, CARD_TAGS))
+            cards_html.column(filter_data(r), cards_html.card(r, entry_uri(builder, fromdocname, r)))
             for r in records))
         return nodes.raw("", html, format="html")
     return grid_nodes(builder, fromdocname, records, columns)

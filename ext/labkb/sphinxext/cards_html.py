@@ -9,12 +9,14 @@ holds the two renderings equal.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import NamedTuple
 
 from labkb.core.names_zh import kind_zh, name_zh
 from labkb.core.newsitem import News
 from labkb.core.provenance import shown_as_derived
 from labkb.core.records import EntryRecord
 from labkb.core.schema import Project
+from labkb.sphinxext.badges import KIND_COLOURS
 from labkb.sphinxext.html_text import encode, start, translated_mark
 
 
@@ -32,9 +34,9 @@ def badge(text: str, colour: str = "secondary", *, outline: bool = False,
             + inner + "</span>")
 
 
-def kind_badge(kind: str, colours: dict[str, str]) -> str:
+def kind_badge(kind: str) -> str:
     chinese = kind_zh(kind)
-    return badge(kind, colours.get(kind, "secondary"),
+    return badge(kind, KIND_COLOURS.get(kind, "secondary"),
                  inner=" " + zh(chinese, translated=True) if chinese is not None else "")
 
 
@@ -42,32 +44,54 @@ def paragraph(classes: list[str], *parts: str) -> str:
     return start("p", classes) + " ".join(parts) + "</p>\n"
 
 
-def card(record: EntryRecord, uri: str | None, colours: dict[str, str], tags_shown: int) -> str:
-    """One card (see :func:`labkb.sphinxext.cards.card`)."""
+#: How many tags a card shows (the page shows all).
+CARD_TAGS = 4
+
+
+class CardParts(NamedTuple):
+    """What a card shows, for both renderings (this module's and ``cards.card``'s nodes)."""
+
+    name: str
+    chinese: str | None
+    translated: bool  #: the Chinese name is this knowledge base's translation
+    badges: list[tuple[str, str]]  #: (text, colour) of the outline badges after the kind's
+    summary: str
+    tags: list[str]
+
+
+def card_parts(record: EntryRecord) -> CardParts:
+    """Name, Chinese name, year and status badges, summary and the first tags of an entry."""
     entry = record.entry
     if entry is None or isinstance(entry, News):
         raise ValueError(f"{record.id} did not build or is a news item: it has no card")
-    title = encode(entry.name)
-    meta = [kind_badge(record.kind, colours)]
+    chinese, translated, badges = None, False, []
     if isinstance(entry, Project):
         chinese, translated = name_zh({"name_zh": entry.name_zh, "derived": entry.derived})
-        if chinese:
-            title += " " + zh(chinese, translated=translated)
         if entry.year:
-            meta.append(badge(shown_as_derived(entry.year, entry.derived.get("year")),
-                              "secondary", outline=True))
+            badges.append((shown_as_derived(entry.year, entry.derived.get("year")), "secondary"))
         if entry.status:
-            meta.append(badge(entry.status, "info", outline=True))
+            badges.append((entry.status, "info"))
+    return CardParts(entry.name, chinese or None, translated, badges, entry.summary,
+                     list(getattr(entry, "tags", []))[:CARD_TAGS])
+
+
+def card(record: EntryRecord, uri: str | None) -> str:
+    """One card (see :func:`labkb.sphinxext.cards.card`)."""
+    parts = card_parts(record)
+    title = encode(parts.name)
+    if parts.chinese:
+        title += " " + zh(parts.chinese, translated=parts.translated)
+    meta = [kind_badge(record.kind), *(badge(text, colour, outline=True)
+                                       for text, colour in parts.badges)]
     body = [paragraph(["sd-card-title", "sd-font-weight-bold", "kb-card-title"], title),
             paragraph(["kb-card-meta"], *meta),
-            paragraph(["sd-card-text", "kb-card-summary"], encode(entry.summary))]
-    tags = list(getattr(entry, "tags", []))[:tags_shown]
-    if tags:
+            paragraph(["sd-card-text", "kb-card-summary"], encode(parts.summary))]
+    if parts.tags:
         body.append(paragraph(["kb-card-tags"], *(badge(t, "secondary", outline=True,
-                                                        extra=("kb-tag",)) for t in tags)))
+                                                        extra=("kb-tag",)) for t in parts.tags)))
     link = "" if uri is None else (
         start("a", ["sd-stretched-link", "sd-hide-link-text", "reference", "internal"],
-              href=uri or "#") + "<span>" + encode(entry.name) + "</span></a>")
+              href=uri or "#") + "<span>" + encode(parts.name) + "</span></a>")
     return (start("div", ["sd-card", "sd-sphinx-override", "sd-w-100", "sd-shadow-sm",
                           "sd-card-hover", "kb-card", "docutils"]) + "\n"
             + start("div", ["sd-card-body", "docutils"]) + "\n" + "".join(body) + "</div>\n"
