@@ -1,14 +1,19 @@
 """The pages as Pagefind reads them (``search_pages``): the index made from them is the index made
-from the site, byte for byte; a page is cut again only when its file changed."""
+from the site, byte for byte; a page is cut again only when its file changed; the elements the
+index leaves out whole are dropped, and nothing else."""
 
 from __future__ import annotations
 
+import html
+import json
 import os
 import subprocess
 from pathlib import Path
 
+from hypothesis import given
+from hypothesis import strategies as st
 from labkb.sphinxext import search_index
-from labkb.sphinxext.search_pages import MANIFEST, cut, update
+from labkb.sphinxext.search_pages import MANIFEST, cut, drop, update, whole_classes
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -28,6 +33,59 @@ def test_a_page_keeps_its_language_and_body_and_loses_the_theme() -> None:
     assert "navigation" not in out and "footer" not in out and "<title>" not in out
     other = "<html><body><p>another template</p></body></html>"
     assert cut(other) == other  # no body element: Pagefind reads it whole, as before
+
+
+GONE = frozenset({"kb-grid", "no-search"})
+
+
+def test_the_classes_dropped_are_those_excluded_with_all_they_hold() -> None:
+    assert whole_classes(".kb-grid, .kb-graph figcaption,.no-search , .a > .b, #id, div") == GONE
+    assert {"kb-grid", "kb-graph-table", "no-search", "citation-list"} <= search_index.DROPPED
+
+
+def test_dropped_elements_go_with_what_they_hold_and_nothing_else_does() -> None:
+    body = ('<p>keep</p><div class="kb-grid x"><div><div class="c">card</div></div></div>'
+            '<p class="no-search">a paragraph: its end tag may be left out, so it stays</p>'
+            '<div data-class="kb-grid">stays</div><div class="kb-gridded">stays</div>'
+            '<!-- <div class="kb-grid"> --><script>"<div class=\\"no-search\\">"</script>'
+            '<span class="no-search"><span>b</span></span><p>end</p>')
+    assert drop(body, GONE) == (
+        '<p>keep</p><p class="no-search">a paragraph: its end tag may be left out, so it stays</p>'
+        '<div data-class="kb-grid">stays</div><div class="kb-gridded">stays</div>'
+        '<!-- <div class="kb-grid"> --><script>"<div class=\\"no-search\\">"</script><p>end</p>')
+    unclosed = '<p>a</p><div class="kb-grid"><div>never closed</div>'
+    assert drop(unclosed, GONE) == unclosed  # Pagefind sees the page whole
+    assert drop(body, frozenset()) == body
+
+
+TEXT = st.text(st.sampled_from("ab <>&\"'译/-"), max_size=6).map(html.escape)
+Tree = tuple[str, str, list]  # tag, class, children (str: text)
+
+
+def _trees() -> st.SearchStrategy[Tree]:
+    leaf: st.SearchStrategy = TEXT
+    def element(children: st.SearchStrategy) -> st.SearchStrategy:
+        return st.tuples(st.sampled_from(["div", "span", "section", "a", "ul"]),
+                         st.sampled_from(["", "kb-grid", "x kb-grid", "no-search", "kb-gridx",
+                                          "x"]),
+                         st.lists(children, max_size=3))
+    return st.recursive(leaf, element, max_leaves=12)
+
+
+def _render(node: Tree | str, gone: frozenset[str] = frozenset()) -> str:
+    if isinstance(node, str):
+        return node
+    tag, classes, children = node
+    if gone & set(classes.split()):
+        return ""
+    attrs = f' class="{classes}"' if classes else ""
+    return f"<{tag}{attrs}>" + "".join(_render(child, gone) for child in children) + f"</{tag}>"
+
+
+@given(st.lists(_trees(), max_size=4))
+def test_dropping_is_taking_the_elements_out_of_the_tree(trees: list[Tree | str]) -> None:
+    page = "".join(_render(tree) for tree in trees)
+    assert drop(page, GONE) == "".join(_render(tree, GONE) for tree in trees)
 
 
 def _site(root: Path, pages: dict[str, str]) -> None:
@@ -53,6 +111,11 @@ def test_only_changed_pages_are_cut_again_and_removed_ones_go(tmp_path: Path) ->
     assert not (pages / "projects" / "b.html").exists()
     (pages / MANIFEST).write_text("not json", encoding="utf8")  # a broken manifest: cut all again
     assert update(site, pages, "pagefind") == 2
+    assert update(site, pages, "pagefind", GONE) == 2  # other classes dropped: cut all again
+    assert update(site, pages, "pagefind", GONE) == 0
+    manifest = json.loads((pages / MANIFEST).read_text(encoding="utf8"))
+    (pages / MANIFEST).write_text(json.dumps(manifest["pages"]), encoding="utf8")  # older code's
+    assert update(site, pages, "pagefind", GONE) == 2
 
 
 def test_pages_kept_inside_the_site_are_not_pages_of_the_site(tmp_path: Path) -> None:
@@ -77,6 +140,11 @@ def test_the_index_of_the_cut_pages_is_the_index_of_the_site(site: Path, tmp_pat
     assert binary is not None
     cut_pages = site.parent / "doctrees" / "kb-pagefind-pages"
     assert (cut_pages / "index.html").is_file()  # the build indexed these
+    for page_name, gone in (("projects/index.html", "kb-grid"),
+                            ("publications.html", "no-search"),
+                            ("references.html", "citation-list")):  # dropped, and so tested
+        assert gone in (site / page_name).read_text(encoding="utf8")
+        assert gone not in (cut_pages / page_name).read_text(encoding="utf8")
     whole = _index(binary, site, tmp_path / "whole")
     from_cut = _index(binary, cut_pages, tmp_path / "cut")
     assert len(whole) > 50 and whole == from_cut

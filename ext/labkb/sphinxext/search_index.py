@@ -49,6 +49,8 @@ EXCLUDE = (".kb-grid, .kb-filter, .kb-graph-filters, .kb-graph-table, .headerlin
            ".kb-graph figcaption, .kb-graph-legend-box, .kb-graph-list > .rubric, "
            ".kb-zh > .visually-hidden")
 BUNDLE = "pagefind"
+#: What :mod:`.search_pages` takes out of the pages before Pagefind reads them.
+DROPPED = search_pages.whole_classes(EXCLUDE)
 
 
 def _where(app: Sphinx) -> str | None:
@@ -212,7 +214,7 @@ def build_index(app: Sphinx, exception: Exception | None) -> None:
         return
     Path(app.outdir, "searchindex.js").unlink(missing_ok=True)  # from a build on Sphinx's search
     try:
-        search_pages.update(Path(app.outdir), pages_folder(app), BUNDLE)
+        search_pages.update(Path(app.outdir), pages_folder(app), BUNDLE, DROPPED)
     except OSError as error:
         logger.warning("the pages could not be prepared for Pagefind: %s", error,
                        location=_where(app), type="kb", subtype="search")
