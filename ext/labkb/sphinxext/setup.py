@@ -9,6 +9,7 @@ from docutils import nodes
 from sphinx.application import Sphinx
 
 from labkb.core.version import __version__
+from labkb.sphinxext import collector
 from labkb.sphinxext.bibtex import (
     cached_bibtex_domain,
     check_bib,
@@ -170,6 +171,9 @@ def _setup_builds(app: Sphinx) -> None:
     app.connect("doctree-resolved", teach_jieba)
     app.connect("builder-inited", reuse_formatters)
     app.connect("builder-inited", choose_engine)
+    app.connect("config-inited", collector.pause, priority=1000)
+    app.connect("builder-inited", collector.freeze, priority=1000)
+    app.connect("build-finished", collector.unfreeze, priority=1000)
     app.connect("builder-inited", cache_templates)
     app.connect("html-collect-pages", search_page)
     app.connect("doctree-read", show_page_zh)
