@@ -18,6 +18,7 @@ from labkb.sphinxext.bibtex import (
     safe_footcite_role,
     use_quick_bibliography_transform,
 )
+from labkb.sphinxext.citations_html import use_citation_lists
 from labkb.sphinxext.compare import CompareDirective, fill_compare
 from labkb.sphinxext.config import add_options, check_config
 from labkb.sphinxext.context import SUFFIX
@@ -172,6 +173,7 @@ def _setup_builds(app: Sphinx) -> None:
     app.connect("builder-inited", reuse_formatters)
     app.connect("builder-inited", choose_engine)
     app.connect("config-inited", collector.pause, priority=1000)
+    app.connect("builder-inited", use_citation_lists, priority=600)  # after the theme's
     app.connect("builder-inited", collector.freeze, priority=1000)
     app.connect("build-finished", collector.unfreeze, priority=1000)
     app.connect("builder-inited", cache_templates)
