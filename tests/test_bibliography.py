@@ -354,3 +354,24 @@ def test_reused_pygments_formatters_highlight_as_new_ones():
                                                              dark_highlighter=None)))
     assert [bridge.highlight_block(b, "bibtex") for b in blocks * 2] == fresh * 2
     assert len(bridge._labkb_formatters) == 1  # one formatter for both blocks
+
+
+def test_citation_references_resolve_as_sphinxcontrib_bibtex_resolves_them(make_app, src):
+    """labkb's domain shows ``resolve_xref`` only the citations of the reference's keys: the
+    nodes are upstream's, who goes through every citation for every reference."""
+    from docutils import nodes
+    from sphinx.addnodes import pending_xref
+    from sphinxcontrib.bibtex.domain import BibtexDomain
+
+    app, _ = build(make_app, src, freshenv=True)
+    domain = app.env.get_domain("cite")
+    assert type(domain) is not BibtexDomain and len(domain.citations) > 10
+    targets = sorted({",".join(t.key for t in ref.targets) for ref in domain.citation_refs})
+    keys = [c.key for c in domain.citations]
+    targets += [",".join(keys[:3]), f"{keys[-1]},{keys[0]}"]
+    for target in targets:
+        for docname in ("references", "index"):
+            made = [resolve(domain, app.env, docname, app.builder, "p", target, pending_xref(),
+                            nodes.inline()).pformat()
+                    for resolve in (type(domain).resolve_xref, BibtexDomain.resolve_xref)]
+            assert made[0] == made[1]

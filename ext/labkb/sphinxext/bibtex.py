@@ -173,6 +173,25 @@ def cached_bibtex_domain() -> type | None:
             refs = getattr(self, "_labkb_refs", None)  # see quick_bibliography_transform
             return self.data["citation_refs"] if refs is None else refs
 
+        @property
+        def citations(self):  # type: ignore[no-untyped-def]
+            shown = getattr(self, "_labkb_citations", None)  # see resolve_xref
+            return self.data["citations"] if shown is None else shown
+
+        def resolve_xref(self, env, fromdocname, builder, typ, target, node,  # type: ignore
+                         contnode):
+            # upstream goes through every citation of the site, twice, for every reference:
+            # here it is shown those of the reference's keys only, in their order
+            from sphinxcontrib.bibtex.citation_target import parse_citation_targets
+
+            self._labkb_citations: list[Any] | None = _citations_of(
+                self, {t.key for t in parse_citation_targets(target)})
+            try:
+                return super().resolve_xref(env, fromdocname, builder, typ, target, node,
+                                            contnode)
+            finally:
+                self._labkb_citations = None
+
         def get_all_cited_keys(self, docnames):  # type: ignore[no-untyped-def]
             position = {name: i for i, name in enumerate(docnames)}
             for ref in sorted(self.citation_refs, key=lambda c: position[c.docname]):
@@ -225,6 +244,20 @@ def use_quick_bibliography_transform(app: Sphinx) -> None:
         upstream = quick.__bases__[0]
         posts = app.registry.post_transforms
         posts[:] = [quick if t is upstream else t for t in posts]
+
+
+def _citations_of(domain: Any, keys: set[str]) -> list[Any]:
+    """The citations of ``keys``, in the order of the domain's citations (an index of them by
+    key made once, again when the citations change)."""
+    citations = domain.data["citations"]
+    made = getattr(domain, "_labkb_by_key", None)
+    if made is None or made[0] is not citations or made[1] != len(citations):
+        index: dict[str, list[int]] = {}
+        for i, citation in enumerate(citations):
+            index.setdefault(citation.key, []).append(i)
+        made = domain._labkb_by_key = (citations, len(citations), index)
+    found = sorted(i for key in keys for i in made[2].get(key, ()))
+    return [citations[i] for i in found]
 
 
 def _cited_docnames(domain: Any) -> dict[str, set[str]]:
