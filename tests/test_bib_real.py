@@ -12,7 +12,11 @@ import pybtex.errors
 import pytest
 from conftest import copy_root
 from helpers import html, touch, warnings
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from labkb.core import bibdata
 from pybtex.database import parse_file
+from pybtex.richtext import Text
 
 CORPORA = Path(__file__).parent / "data" / "bib-corpora"
 ROOT_REFS = Path(__file__).parent / "roots" / "test-kb-bib" / "refs"
@@ -235,3 +239,32 @@ def test_footcite_of_an_unformattable_record_warns_at_the_record(make_app, rootd
     assert len(located) == 2 and all(w.startswith(f"{src / 'refs' / 'foot.bib'}:1: ") for w in located)
     page = html(app.outdir, "index.html")
     assert "A Fine Book" in page.get_text()
+
+
+def _decoded(latex: str) -> str:
+    """What ``bibdata.plain`` gives when it always decodes the LaTeX."""
+    try:
+        text = Text.from_latex(latex).render(bibdata._PLAIN)
+    except Exception:
+        text = latex
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def test_text_that_skips_the_latex_decoder_is_what_the_decoder_gives():
+    """``bibdata.plain`` returns text without LaTeX as it is: the decoder's own output for every
+    field of the real files that has none, and for fuzzed text."""
+    skipped = 0
+    for path in REAL:
+        for entry in parse_file(path).entries.values():
+            for value in map(str, entry.fields.values()):
+                assert bibdata.plain(value) == _decoded(value), (path.name, value)
+                skipped += bibdata._LATEX.search(value) is None
+    assert skipped > 500  # most fields have no LaTeX
+
+    @settings(max_examples=3000, deadline=None)
+    @given(st.text(st.one_of(st.characters(codec="utf-8"), st.sampled_from(list(",-'`~%${}\\ "))),
+                   max_size=12))
+    def same(text: str) -> None:
+        assert bibdata.plain.__wrapped__(text) == _decoded(text)
+
+    same()
