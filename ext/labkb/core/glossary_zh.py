@@ -48,17 +48,22 @@ GLOSSARY: dict[str, str] = {
     "zero-shot": "零样本", "scaling laws": "缩放定律", "thinking mode": "思考模式",
 }
 
-_PATTERNS = [(re.compile(rf"(?<![\w-]){re.escape(en)}(?![\w-])", re.IGNORECASE), zh)
-             for en, zh in sorted(GLOSSARY.items(), key=lambda kv: -len(kv[0]))]
+_PATTERNS = [(en.casefold(), re.compile(rf"(?<![\w-]){re.escape(en)}(?![\w-])", re.IGNORECASE),
+              zh) for en, zh in sorted(GLOSSARY.items(), key=lambda kv: -len(kv[0]))]
+_OTHER_CASES = re.compile("[\u0130\u0131\u017f\u212a]")  # İ ı ſ K
 
 
 def chinese_keywords(texts: Iterable[str]) -> list[str]:
     """The Chinese terms of the glossary phrases found in ``texts``, in glossary order of
-    length (longest phrases first), each once."""
+    length (longest phrases first), each once. A phrase is looked for as a word only where its
+    letters are in the text at all (a search for a substring is some 20 times quicker than the
+    pattern, and most phrases are in no entry)."""
     joined = "\n".join(texts)
+
+    folded = None if _OTHER_CASES.search(joined) else joined.casefold()
     found: dict[str, None] = {}
-    for pattern, zh in _PATTERNS:
-        if pattern.search(joined):
+    for phrase, pattern, zh in _PATTERNS:
+        if (folded is None or phrase in folded) and pattern.search(joined):
             found.setdefault(zh, None)
     return list(found)
 
