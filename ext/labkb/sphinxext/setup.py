@@ -10,14 +10,8 @@ from sphinx.application import Sphinx
 
 from labkb.core.version import __version__
 from labkb.sphinxext import collector
-from labkb.sphinxext.bibtex import (
-    cached_bibtex_domain,
-    check_bib,
-    drop_unsafe_links,
-    read_bib,
-    safe_footcite_role,
-    use_quick_bibliography_transform,
-)
+from labkb.sphinxext.bibtex import check_bib, drop_unsafe_links, read_bib, safe_footcite_role
+from labkb.sphinxext.bibtex_domain import cached_bibtex_domain, use_quick_bibliography_transform
 from labkb.sphinxext.citations_html import use_citation_lists
 from labkb.sphinxext.compare import CompareDirective, fill_compare
 from labkb.sphinxext.config import add_options, check_config
