@@ -130,7 +130,10 @@ def update(site: Path, pages: Path, skip: str, classes: frozenset[str] = frozens
         target.write_text(cut(path.read_text(encoding="utf8", errors="replace"), classes),
                           encoding="utf8")
         count += 1
-    for rel in set(known) - set(seen):
+    # without a usable manifest, what the folder holds is unknown: look
+    gone = set(known) if known else {f.relative_to(pages).as_posix()
+                                     for f in pages.rglob("*.html")}
+    for rel in gone - set(seen):
         (pages / rel).unlink(missing_ok=True)
     pages.mkdir(parents=True, exist_ok=True)
     manifest_file.write_text(json.dumps({"cut": how, "pages": seen}, sort_keys=True),
