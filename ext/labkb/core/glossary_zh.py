@@ -50,7 +50,7 @@ GLOSSARY: dict[str, str] = {
 
 _PATTERNS = [(en.casefold(), re.compile(rf"(?<![\w-]){re.escape(en)}(?![\w-])", re.IGNORECASE),
               zh) for en, zh in sorted(GLOSSARY.items(), key=lambda kv: -len(kv[0]))]
-_OTHER_CASES = re.compile("[\u0130\u0131\u017f\u212a]")  # İ ı ſ K
+_OTHER_CASES = re.compile("[\u0130\u0131\u017f\u212a]")
 
 
 def chinese_keywords(texts: Iterable[str]) -> list[str]:
@@ -59,7 +59,8 @@ def chinese_keywords(texts: Iterable[str]) -> list[str]:
     letters are in the text at all (a search for a substring is some 20 times quicker than the
     pattern, and most phrases are in no entry)."""
     joined = "\n".join(texts)
-
+    # İ ı ſ K: letters re matches to ASCII ones when ignoring case but casefold() does not fold
+    # to them, so with one of them every pattern is tried
     folded = None if _OTHER_CASES.search(joined) else joined.casefold()
     found: dict[str, None] = {}
     for phrase, pattern, zh in _PATTERNS:
