@@ -11,7 +11,6 @@ from labkb.core.records import EntryRecord
 from labkb.core.schema import Project
 from labkb.sphinxext import cards_html
 from labkb.sphinxext.badges import badge, kind_badge, paragraph, zh
-from labkb.sphinxext.cards_html import card_parts
 from labkb.sphinxext.nodes import kb_div
 
 
@@ -40,7 +39,7 @@ def filter_data(record: EntryRecord) -> dict[str, str]:
 
 def card(builder: Builder, fromdocname: str, record: EntryRecord) -> nodes.container:
     """One card: name, kind and year badges, summary, tags; the whole card links to the page."""
-    parts = card_parts(record)
+    parts = cards_html.card_parts(record)
     title = paragraph(nodes.Text(parts.name), classes=["sd-card-title", "sd-font-weight-bold",
                                                        "kb-card-title"])
     if parts.chinese:
