@@ -13,7 +13,7 @@ from pathlib import Path
 from hypothesis import given
 from hypothesis import strategies as st
 from labkb.sphinxext import search_index
-from labkb.sphinxext.search_pages import MANIFEST, cut, drop, update, whole_classes
+from labkb.sphinxext.search_pages import MANIFEST, PAGEFIND_REMOVES, cut, drop, update, whole_classes
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -58,6 +58,16 @@ def test_dropped_elements_go_with_what_they_hold_and_nothing_else_does() -> None
     assert drop(body, frozenset()) == body
 
 
+def test_what_pagefind_leaves_out_itself_goes_too() -> None:
+    graph = ('<svg viewBox="0 0 9 9"><a href="x"><text>label</text><svg><line/></svg></a>'
+             '<rect/></svg>')
+    body = (f'<p>keep</p>{graph}<nav class="x"><a href="a">prev</a></nav><svg/><p>svgs</p>'
+            '<label for="q">Find</label><p>end</p>')
+    assert drop(body, frozenset()) == "<p>keep</p><svg/><p>svgs</p><p>end</p>"
+    assert drop('<p>a</p><svg><text>never closed</text>', GONE) == (
+        '<p>a</p><svg><text>never closed</text>')
+
+
 TEXT = st.text(st.sampled_from("ab <>&\"'译/-"), max_size=6).map(html.escape)
 Tree = tuple[str, str, list]  # tag, class, children (str: text)
 
@@ -65,7 +75,7 @@ Tree = tuple[str, str, list]  # tag, class, children (str: text)
 def _trees() -> st.SearchStrategy[Tree]:
     leaf: st.SearchStrategy = TEXT
     def element(children: st.SearchStrategy) -> st.SearchStrategy:
-        return st.tuples(st.sampled_from(["div", "span", "section", "a", "ul"]),
+        return st.tuples(st.sampled_from(["div", "span", "section", "a", "ul", "svg", "nav"]),
                          st.sampled_from(["", "kb-grid", "x kb-grid", "no-search", "kb-gridx",
                                           "x"]),
                          st.lists(children, max_size=3))
@@ -76,7 +86,7 @@ def _render(node: Tree | str, gone: frozenset[str] = frozenset()) -> str:
     if isinstance(node, str):
         return node
     tag, classes, children = node
-    if gone & set(classes.split()):
+    if gone & set(classes.split()) or (gone and tag in PAGEFIND_REMOVES):
         return ""
     attrs = f' class="{classes}"' if classes else ""
     return f"<{tag}{attrs}>" + "".join(_render(child, gone) for child in children) + f"</{tag}>"
@@ -144,7 +154,8 @@ def test_the_index_of_the_cut_pages_is_the_index_of_the_site(site: Path, tmp_pat
     assert (cut_pages / "index.html").is_file()  # the build indexed these
     for page_name, gone in (("projects/index.html", "kb-grid"),
                             ("publications.html", "no-search"),
-                            ("references.html", "citation-list")):  # dropped, and so tested
+                            ("references.html", "citation-list"),
+                            ("models/moss-vl.html", "<svg")):  # dropped, and so tested
         assert gone in (site / page_name).read_text(encoding="utf8")
         assert gone not in (cut_pages / page_name).read_text(encoding="utf8")
     whole = _index(binary, site, tmp_path / "whole")
