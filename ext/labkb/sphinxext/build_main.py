@@ -5,7 +5,8 @@ A build at institute scale leaves over a million objects alive when Sphinx retur
 environment, the knowledge base, the graph). Python then frees them one by one as it exits: 4 to 6
 seconds at 5,000 entries, more than a no-op build's own work. Here the exit handlers still run and
 the standard streams are flushed; only that freeing is skipped (the system takes the memory back
-at once). ``make html`` builds with it; ``make serve``'s forked builds end the same way.
+at once). ``make html`` builds with it; ``make serve``'s forked builds end the same way. Before
+Sphinx starts, sphinxext-opengraph's social cards are deferred (:mod:`.social_cards`).
 """
 
 from __future__ import annotations
@@ -32,6 +33,9 @@ def end(code: int, *, exit_handlers: bool = True) -> NoReturn:
 def main(argv: Sequence[str]) -> NoReturn:
     code = 2
     try:
+        from labkb.sphinxext import social_cards
+
+        social_cards.defer()
         from sphinx.cmd.build import main as sphinx_main
 
         code = sphinx_main(argv)
