@@ -63,6 +63,30 @@ def test_a_newer_query_supersedes_one_in_progress(new_page) -> None:
     assert not watched.problems()
 
 
+def test_each_word_is_searched_once_while_typing_on(new_page) -> None:
+    """A query whose words are not all on one page is searched word by word too; typing on in
+    its last word searches that word and the query again, not the words before it, and a query
+    typed again is answered from what the engine kept, with the same results."""
+    watched = new_page()
+    page = watched.page
+    box = open_search(watched)
+    page.evaluate(WATCH)
+
+    def searched(query: str) -> tuple[int, int]:
+        box.fill(query)
+        page.wait_for_function("(q) => window.__kbRenders.some((r) => r.query === q)", arg=query)
+        found = page.evaluate("(q) => { const r = window.__kbRenders.filter((r) => r.query === q)"
+                              ".pop(); return [r.timings.searches, r.total]; }", query)
+        return found[0], found[1]
+
+    # no page has both words: the query, then "anygpt" and "quantiza" alone
+    first, hits = searched("anygpt quantiza")
+    assert first == 3 and hits > 0
+    assert searched("anygpt quantizat") == (2, hits)  # "anygpt" is kept
+    assert searched("anygpt quantiza") == (0, hits)
+    assert not watched.problems()
+
+
 def test_only_the_results_shown_are_loaded(new_page) -> None:
     """"the" hits more pages than the results page shows at once: it loads the pages it shows
     (and ranks), then the next ones when asked for them."""

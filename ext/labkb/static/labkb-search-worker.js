@@ -21,6 +21,7 @@ const KIND_FACTOR = { source: 0.5 };
 const BOOST_WINDOW = 12;  // results whose names are compared with the query
 const EXCERPT_WORDS = 26;
 const OWN_READ = 50;  // a page matched at this many places or more is read by the engine itself
+const SEARCHES_KEPT = 16;  // Pagefind's answers kept: each word of a query is searched alone too
 
 const segmenter = typeof Intl !== "undefined" && Intl.Segmenter
   ? new Intl.Segmenter("zh", { granularity: "word" }) : null;
@@ -194,16 +195,28 @@ export function createEngine(bundle, root) {
     return scored.map((s) => s.r).concat(results.slice(BOOST_WINDOW));
   }
 
+  /** Pagefind's last answers, by query as it normalises them: typing on in a query's last word
+   * searches its other words again, alone, at every key. */
+  const answers = new Map();
   /** Results for a query: pages with every word first (Pagefind's ranking, boosted), then pages
    * with some of the words, by how many they have and their summed score. The time spent in
-   * Pagefind's searches is added to ``timings.search``. */
+   * Pagefind's searches is added to ``timings.search``, their number to ``timings.searches``. */
   async function rank(query, limit, stale, timings) {
     const pf = await pagefind();
     check(stale);
     const find = async (q) => {
-      const start = performance.now();
-      const found = await pf.search(q);
-      timings.search += performance.now() - start;
+      const key = q.trim().replace(/\s+/g, " ").toLowerCase();
+      let found = answers.get(key);
+      if (found) {
+        answers.delete(key);  // the most recently used go last
+      } else {
+        const start = performance.now();
+        found = await pf.search(q);
+        timings.search += performance.now() - start;
+        timings.searches += 1;
+      }
+      answers.set(key, found);
+      if (answers.size > SEARCHES_KEPT) answers.delete(answers.keys().next().value);
       check(stale);
       return found;
     };
@@ -250,7 +263,7 @@ export function createEngine(bundle, root) {
       await queued();  // keys typed meanwhile: only the last of them is searched
       check(stale);
       // where the time went (ms): loading Pagefind, its searches, ranking, the results' data
-      const timings = { engine: 0, search: 0, rank: 0, data: 0 };
+      const timings = { engine: 0, search: 0, rank: 0, data: 0, searches: 0 };
       const start = performance.now();
       await pagefind();
       timings.engine = performance.now() - start;
