@@ -29,12 +29,10 @@ MODULE = "sphinxext.opengraph._social_cards"
 def _source() -> Path | None:
     """The real module's file, found without importing ``sphinxext.opengraph`` (which would
     import it)."""
-    namespace = sys.modules.get("sphinxext")
-    if namespace is None:
-        try:
-            namespace = importlib.import_module("sphinxext")  # a namespace package: nothing runs
-        except ImportError:
-            return None
+    try:
+        namespace = importlib.import_module("sphinxext")  # a namespace package: nothing runs
+    except ImportError:
+        return None
     for folder in getattr(namespace, "__path__", []):
         candidate = Path(folder, "opengraph", "_social_cards.py")
         if candidate.is_file():
