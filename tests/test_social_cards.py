@@ -3,7 +3,6 @@ imports matplotlib, its defaults are the real ones, and a site that draws cards 
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -11,7 +10,6 @@ from pathlib import Path
 from labkb.sphinxext.social_cards import defaults
 
 REPO = Path(__file__).resolve().parent.parent
-ENV_PATH = {"PYTHONPATH": str(REPO / "ext")}
 
 CHECK = """
 import sys
@@ -29,8 +27,7 @@ print("ok")
 
 
 def _run(args: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(args, capture_output=True, text=True, cwd=cwd, timeout=600,
-                          env={**os.environ, **ENV_PATH}, check=False)
+    return subprocess.run(args, capture_output=True, text=True, cwd=cwd, timeout=600, check=False)
 
 
 def test_the_extension_loads_without_matplotlib_and_with_the_real_defaults() -> None:
