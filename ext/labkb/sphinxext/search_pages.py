@@ -29,8 +29,9 @@ MANIFEST = ".manifest.json"
 CUT_VERSION = 3
 _HTML_TAG = re.compile(r"<html\b[^>]*>", re.IGNORECASE)
 #: Elements whose end tag HTML requires: only these are dropped, since the end of an element
-#: whose end tag may be left out (``p``, ``li``) is not found by counting tags.
-_CLOSED = "div|section|table|ul|ol|dl|span|a|figure|form|nav|aside|details|article"
+#: whose end tag may be left out (``p``, ``li``) is not found by counting tags. (``form`` and
+#: ``nav`` are dropped whatever their class: :data:`PAGEFIND_REMOVES`.)
+_CLOSED = "div|section|table|ul|ol|dl|span|a|figure|aside|details|article"
 #: What Pagefind leaves out of every page with all it holds (``REMOVE_SELECTORS`` of its HTML
 #: parser, those whose end tag HTML requires; a self-closing ``<svg/>`` is empty and stays).
 PAGEFIND_REMOVES = ("svg", "form", "nav", "footer", "iframe", "label")
