@@ -17,7 +17,7 @@ from labkb.core.config import KbConfig
 from labkb.core.glossary_zh import entry_keywords
 from labkb.core.names_zh import name_zh
 from labkb.core.searchmeta import Area, entry_meta
-from labkb.sphinxext import search_index
+from labkb.sphinxext import search_changes, search_index
 
 REPO = Path(__file__).resolve().parent.parent
 #: The site's theme and templates (the data-pagefind-* markup is in its page.html).
@@ -122,10 +122,10 @@ def test_missing_binary_is_a_located_warning(make_app, app_params, monkeypatch) 
     assert not (app.outdir / "pagefind").exists()
 
 
-def fragments(out: Path) -> list[dict]:
+def fragments(out: Path, bundle: str = "pagefind") -> list[dict]:
     """The pages as the Pagefind index holds them (gzipped JSON after a signature)."""
     found = []
-    for path in (out / "pagefind" / "fragment").glob("*.pf_fragment"):
+    for path in (out / bundle / "fragment").glob("*.pf_fragment"):
         data = gzip.decompress(path.read_bytes())
         assert data.startswith(b"pagefind_dcd")
         found.append(json.loads(data[len(b"pagefind_dcd"):]))
@@ -160,17 +160,29 @@ def test_index_leaves_out_what_every_page_says(app) -> None:
 @pytest.mark.sphinx("html", testroot="kb", freshenv=True, confoverrides=SITE,
                     srcdir="kb-search-rebuild")
 def test_a_rebuild_leaves_no_stale_index_files(make_app, app_params) -> None:
+    """A full index replaces the old one and the changes indexed since; an index of changes
+    replaces the one before it."""
     args, kwargs = app_params
     app = make_app(*args, **kwargs)
     app.build()
+    page = next(Path(app.srcdir).glob("projects/*.yaml"))
+    page.write_text(page.read_text(encoding="utf8") + "\n", encoding="utf8")
+    make_app(*args, **kwargs).build()
+    changes = app.outdir / search_changes.BUNDLE
     stale = app.outdir / "pagefind" / "fragment" / "zh_0000000.pf_fragment"
     stale.write_bytes(b"old")
-    page = next(Path(app.srcdir).glob("projects/*.yaml"))
+    (changes / "fragment" / "zh_0000000.pf_fragment").write_bytes(b"old")
+    page.write_text(page.read_text(encoding="utf8") + "\n", encoding="utf8")
+    make_app(*args, **kwargs).build()
+    assert stale.exists() and not (changes / "fragment" / "zh_0000000.pf_fragment").exists()
+    (Path(app.doctreedir) / search_changes.STATE).unlink()  # the full index is unknown
     page.write_text(page.read_text(encoding="utf8") + "\n", encoding="utf8")
     again = make_app(*args, **kwargs)
     again.build()
-    assert not stale.exists()
+    assert not stale.exists() and not changes.exists()
     assert (again.outdir / "pagefind" / "pagefind.js").is_file() and fragments(again.outdir)
+    assert json.loads((again.outdir / "pagefind" / search_changes.MANIFEST).read_text(
+        encoding="utf8")) == {"added": [], "bundle": None, "superseded": []}
 
 
 def _wait_for(path: Path, seconds: float = 120.0) -> dict:
@@ -202,6 +214,11 @@ def test_the_background_index_replaces_the_served_one_whole(make_app, app_params
     assert not (app.outdir / ".pagefind-next").exists()
     assert not (app.outdir / "pagefind.old").exists()
     served = sorted(p.name for p in (app.outdir / "pagefind").iterdir())
+
+    assert json.loads((Path(app.doctreedir) / search_changes.STATE).read_text(
+        encoding="utf8")) == {"replaced": [], "ids": None}  # written once the index was swapped
+    assert (app.outdir / "pagefind" / search_changes.MANIFEST).is_file()
+    (Path(app.doctreedir) / search_changes.STATE).unlink()  # a full index is due: in background
 
     broken = Path(app.srcdir) / "broken-pagefind"
     broken.write_text("#!/bin/sh\necho 'index failed on purpose' >&2\nexit 3\n", encoding="utf8")

@@ -108,25 +108,29 @@ def test_only_changed_pages_are_cut_again_and_removed_ones_go(tmp_path: Path) ->
     site, pages = tmp_path / "html", tmp_path / "pages"
     _site(site, {"index.html": page("Home"), "projects/a.html": page("A"),
                  "projects/b.html": page("B"), "pagefind/x.html": "index files: not a page"})
-    assert update(site, pages, "pagefind") == 3
+    first = update(site, pages, "pagefind")
+    assert first.cut == {"index.html", "projects/a.html", "projects/b.html"}
+    assert first.gone == set() and first.total == 3
     assert sorted(p.relative_to(pages).as_posix() for p in pages.rglob("*.html")) == [
         "index.html", "projects/a.html", "projects/b.html"]
-    assert update(site, pages, "pagefind") == 0  # nothing changed
+    assert update(site, pages, "pagefind").cut == set()  # nothing changed
     (site / "projects" / "a.html").write_text(page("A", "edited words"), encoding="utf8")
     stat = (site / "projects" / "a.html").stat()
     os.utime(site / "projects" / "a.html", ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000))
     (site / "projects" / "b.html").unlink()
-    assert update(site, pages, "pagefind") == 1
+    edited = update(site, pages, "pagefind")
+    assert (edited.cut, edited.gone, edited.total) == ({"projects/a.html"}, {"projects/b.html"}, 2)
     assert "edited words" in (pages / "projects" / "a.html").read_text(encoding="utf8")
     assert not (pages / "projects" / "b.html").exists()
     (pages / MANIFEST).write_text("not json", encoding="utf8")  # a broken manifest: cut all again
-    assert update(site, pages, "pagefind") == 2
-    assert update(site, pages, "pagefind", GONE) == 2  # other classes dropped: cut all again
-    assert update(site, pages, "pagefind", GONE) == 0
+    assert len(update(site, pages, "pagefind").cut) == 2
+    assert len(update(site, pages, "pagefind", GONE).cut) == 2  # other classes: cut all again
+    assert update(site, pages, "pagefind", GONE).cut == set()
     manifest = json.loads((pages / MANIFEST).read_text(encoding="utf8"))
     (pages / MANIFEST).write_text(json.dumps(manifest["pages"]), encoding="utf8")  # older code's
     (site / "index.html").unlink()  # gone while the manifest was unusable: gone from the pages too
-    assert update(site, pages, "pagefind", GONE) == 1
+    last = update(site, pages, "pagefind", GONE)
+    assert (last.cut, last.gone) == ({"projects/a.html"}, {"index.html"})
     assert sorted(p.name for p in pages.rglob("*.html")) == ["a.html"]
 
 

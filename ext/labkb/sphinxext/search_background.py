@@ -6,7 +6,11 @@ and, when Pagefind succeeds, swaps it for the served index, so a reader never se
 index. It runs at a lower priority, and a newer build stops a run still going (its process group)
 when it begins, then indexes again when it ends.
 
-    python search_background.py STATE_FILE COMMAND_JSON STAGING TARGET
+    python search_background.py STATE_FILE COMMAND_JSON STAGING TARGET [FILES_JSON]
+
+``FILES_JSON`` ({"staged": {name: text}, "done": {path: text}}): files written once Pagefind has
+succeeded, into the staging folder before the swap and at their paths after it (the manifest of
+:mod:`.search_changes` and its state).
 """
 
 from __future__ import annotations
@@ -73,8 +77,13 @@ def main(argv: list[str]) -> int:
                               timeout=TIMEOUT_S)
     except subprocess.TimeoutExpired:
         done = subprocess.CompletedProcess(command, -1, "", f"timed out after {TIMEOUT_S} s")
+    files = json.loads(argv[4]) if len(argv) > 4 else {}
     if done.returncode == 0:
+        for name, text in files.get("staged", {}).items():
+            (staging / name).write_text(text, encoding="utf8")
         swap(staging, target)
+        for path, text in files.get("done", {}).items():
+            Path(path).write_text(text, encoding="utf8")
         state.write_text(json.dumps({"pid": os.getpid(), "returncode": 0}), encoding="utf8")
     else:
         shutil.rmtree(staging, ignore_errors=True)

@@ -30,7 +30,7 @@ from sphinx.util import logging
 from labkb.core.config import conf_py_values
 from labkb.core.names_zh import kind_zh, name_zh
 from labkb.core.searchmeta import Area, SearchMeta, entry_meta, page_meta
-from labkb.sphinxext import search_background, search_pages
+from labkb.sphinxext import search_background, search_changes, search_pages
 from labkb.sphinxext.domain import kb_domain
 from labkb.sphinxext.state import build_state
 
@@ -190,12 +190,13 @@ def pages_folder(app: Sphinx) -> Path:
     return Path(app.doctreedir) / "kb-pagefind-pages"
 
 
-def pagefind_command(app: Sphinx, binary: Path, output: Path | None = None) -> list[str]:
-    """The indexing command, over the pages as :mod:`.search_pages` keeps them: Chinese
-    segmentation when the site searches Chinese (its pages are then indexed as one
-    Chinese-and-English index; English words still match by prefix). The index goes to
+def pagefind_command(app: Sphinx, binary: Path, output: Path | None = None,
+                     site: Path | None = None) -> list[str]:
+    """The indexing command, over the pages as :mod:`.search_pages` keeps them (or those in
+    ``site``): Chinese segmentation when the site searches Chinese (its pages are then indexed
+    as one Chinese-and-English index; English words still match by prefix). The index goes to
     ``_build/html/pagefind/``, or to ``output``."""
-    command = [str(binary), "--site", str(pages_folder(app)),
+    command = [str(binary), "--site", str(site or pages_folder(app)),
                "--output-path", str(output or Path(app.outdir) / BUNDLE),
                "--exclude-selectors", EXCLUDE, "--quiet"]
     if str(app.config.html_search_language or app.config.language or "").startswith("zh"):
@@ -204,38 +205,74 @@ def pagefind_command(app: Sphinx, binary: Path, output: Path | None = None) -> l
 
 
 def build_index(app: Sphinx, exception: Exception | None) -> None:
-    """``build-finished``: index the output with Pagefind (skipped when nothing was written
-    and the index exists)."""
+    """``build-finished``: index the output with Pagefind: the pages changed since the full
+    index alone when they are few (:mod:`.search_changes`), else all (skipped when nothing was
+    written and the index exists)."""
     state = build_state(app)
     if exception is not None or state.pagefind is None:
         return
     folder = Path(app.outdir) / BUNDLE
-    if not (state.wrote or state.index_pending) and (folder / "pagefind.js").exists():
+    indexed = (folder / "pagefind.js").exists()
+    if not (state.wrote or state.index_pending) and indexed:
         return
     Path(app.outdir, "searchindex.js").unlink(missing_ok=True)  # from a build on Sphinx's search
     try:
-        search_pages.update(Path(app.outdir), pages_folder(app), BUNDLE, DROPPED)
+        update = search_pages.update(Path(app.outdir), pages_folder(app), BUNDLE, DROPPED)
     except OSError as error:
         logger.warning("the pages could not be prepared for Pagefind: %s", error,
                        location=_where(app), type="kb", subtype="search")
         return
+    changes = _changes_state(app)
+    if not indexed:
+        search_changes.forget(changes)  # the full index was removed
+    plan = search_changes.plan(changes, update.cut, update.gone, pages_folder(app), update.total)
+    if plan is not None:
+        index_changes(app, state.pagefind, plan)
+        return
+    search_changes.forget(changes)  # until the full index is made
     if app.config.kb_search_background:
         index_in_background(app, state.pagefind, folder)
         return
     # Pagefind adds its files to the folder and removes none: without this, every rebuild would
     # leave the fragments and index chunks of the pages it changed behind
     shutil.rmtree(folder, ignore_errors=True)
+    shutil.rmtree(Path(app.outdir) / search_changes.BUNDLE, ignore_errors=True)
+    if run_pagefind(app, pagefind_command(app, state.pagefind)):
+        (folder / search_changes.MANIFEST).write_text(search_changes.NONE, encoding="utf8")
+        changes.write_text(search_changes.FRESH, encoding="utf8")
+
+
+def run_pagefind(app: Sphinx, command: list[str]) -> bool:
+    """Run Pagefind; whether it indexed (a located warning says why not)."""
     try:
-        done = subprocess.run(pagefind_command(app, state.pagefind), capture_output=True,
-                              text=True, timeout=1800, check=False)
+        done = subprocess.run(command, capture_output=True, text=True, timeout=1800,
+                              check=False)
     except (OSError, subprocess.SubprocessError) as error:
         logger.warning("Pagefind could not index the site: %s", error, location=_where(app),
                        type="kb", subtype="search")
-        return
+        return False
     if done.returncode != 0:
         logger.warning("Pagefind could not index the site (exit %s): %s", done.returncode,
                        _tail(done.stderr or done.stdout), location=_where(app), type="kb",
                        subtype="search")
+    return done.returncode == 0
+
+
+def _changes_state(app: Sphinx) -> Path:
+    return Path(app.doctreedir) / search_changes.STATE
+
+
+def index_changes(app: Sphinx, binary: Path, plan: search_changes.Plan) -> None:
+    """Index the pages changed since the full index alone, for the search to merge."""
+    out, changes = Path(app.outdir), _changes_state(app)
+    staging = Path(app.doctreedir) / "kb-pagefind-changes-pages"
+    search_changes.stage(plan, pages_folder(app), staging)
+    shutil.rmtree(out / search_changes.BUNDLE, ignore_errors=True)
+    if plan.pages and not run_pagefind(app, pagefind_command(
+            app, binary, out / search_changes.BUNDLE, staging)):
+        search_changes.forget(changes)
+        return
+    search_changes.record(changes, plan, out, BUNDLE)
 
 
 def _tail(output: str) -> str:
@@ -266,8 +303,11 @@ def index_in_background(app: Sphinx, binary: Path, folder: Path) -> None:
     command = pagefind_command(app, binary, staging)
     runner = Path(__file__).with_name("search_background.py")
     try:
+        written = {"staged": {search_changes.MANIFEST: search_changes.NONE},
+                   "done": {str(_changes_state(app)): search_changes.FRESH}}
         proc = subprocess.Popen([sys.executable, str(runner), str(state_file),
-                                 json.dumps(command), str(staging), str(folder)],
+                                 json.dumps(command), str(staging), str(folder),
+                                 json.dumps(written)],
                                 stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                                 stderr=subprocess.DEVNULL, start_new_session=True)
         state_file.write_text(json.dumps({"pid": proc.pid}), encoding="utf8")

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -116,16 +117,26 @@ def _known(manifest_file: Path, how: list[Any]) -> dict[str, list[int]]:
     return pages if isinstance(pages, dict) else {}
 
 
-def update(site: Path, pages: Path, skip: str, classes: frozenset[str] = frozenset()) -> int:
+@dataclass(frozen=True)
+class Update:
+    """What :func:`update` did: the pages it cut (new or changed) and those it removed, as paths
+    of the site's HTML, and how many pages the folder holds."""
+
+    cut: frozenset[str]
+    gone: frozenset[str]
+    total: int
+
+
+def update(site: Path, pages: Path, skip: str, classes: frozenset[str] = frozenset()) -> Update:
     """Bring ``pages`` up to date with the HTML files of ``site`` (apart from the folder
     ``skip``, the index itself, and ``pages`` when it is inside ``site``, as it is when the
     doctrees are): cut what changed (known by its time and size; every page when ``classes``
-    or the cutting changed), remove what went. Returns how many pages were cut."""
+    or the cutting changed), remove what went."""
     manifest_file = pages / MANIFEST
     how: list[Any] = [CUT_VERSION, sorted(classes)]
     known = _known(manifest_file, how)
     seen: dict[str, list[int]] = {}
-    count = 0
+    cut_now = set()
     inside = pages.resolve().relative_to(site.resolve()).as_posix() \
         if pages.resolve().is_relative_to(site.resolve()) else None
     for path in site.rglob("*.html"):
@@ -140,13 +151,13 @@ def update(site: Path, pages: Path, skip: str, classes: frozenset[str] = frozens
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(cut(path.read_text(encoding="utf8", errors="replace"), classes),
                           encoding="utf8")
-        count += 1
+        cut_now.add(rel)
     # without a usable manifest, what the folder holds is unknown: look
-    gone = set(known) if known else {f.relative_to(pages).as_posix()
-                                     for f in pages.rglob("*.html")}
-    for rel in gone - set(seen):
+    gone = (set(known) if known else {f.relative_to(pages).as_posix()
+                                      for f in pages.rglob("*.html")}) - set(seen)
+    for rel in gone:
         (pages / rel).unlink(missing_ok=True)
     pages.mkdir(parents=True, exist_ok=True)
     manifest_file.write_text(json.dumps({"cut": how, "pages": seen}, sort_keys=True),
                              encoding="utf8")
-    return count
+    return Update(frozenset(cut_now), frozenset(gone), len(seen))

@@ -22,6 +22,7 @@ const BOOST_WINDOW = 12;  // results whose names are compared with the query
 const EXCERPT_WORDS = 26;
 const OWN_READ = 50;  // a page matched at this many places or more is read by the engine itself
 const SEARCHES_KEPT = 16;  // Pagefind's answers kept: each word of a query is searched alone too
+const CHANGES = "labkb-changes.json";  // in the bundle: the changes indexed apart, if any
 
 const segmenter = typeof Intl !== "undefined" && Intl.Segmenter
   ? new Intl.Segmenter("zh", { granularity: "word" }) : null;
@@ -112,15 +113,39 @@ export function fullUrl(raw, base) {
  * URLs start at ``root`` (a path). */
 export function createEngine(bundle, root) {
   let loading = null;
+  /** The changes an incremental build indexed apart (labkb's search_changes.py): the bundle
+   * Pagefind merges, the ids of its pages, and the full index's ids it replaces. */
+  const changes = { bundle: null, added: new Set(), superseded: new Set() };
   function pagefind() {
     if (!loading) {
       loading = import(bundle).then(async (pf) => {
-        await pf.options({ baseUrl: root, excerptLength: EXCERPT_WORDS, ranking: RANKING });
+        const options = { baseUrl: root, excerptLength: EXCERPT_WORDS, ranking: RANKING };
+        await pf.options(options);
         await pf.init();
+        const manifest = await fetch(new URL(CHANGES, bundle), { cache: "no-cache" })
+          .then((r) => (r.ok ? r.json() : {})).catch(() => ({}));
+        if (manifest.bundle) {
+          changes.bundle = new URL(manifest.bundle, bundle).href;
+          await pf.mergeIndex(changes.bundle, options);
+          changes.added = new Set(manifest.added || []);
+        }
+        changes.superseded = new Set(manifest.superseded || []);
         return pf;
       });
     }
     return loading;
+  }
+  /** Pagefind's results without those the changes replace, each page once (a page indexed again
+   * unchanged has the same id in both bundles). */
+  function current(found) {
+    if (!changes.superseded.size && !changes.added.size) return found;
+    const ids = new Set();
+    const results = found.results.filter((r) => {
+      if (changes.superseded.has(r.id) || ids.has(r.id)) return false;
+      ids.add(r.id);
+      return true;
+    });
+    return { ...found, results };
   }
 
   /** What the worker keeps of each page it loaded, by result id: its URL, metadata (what the
@@ -156,7 +181,8 @@ export function createEngine(bundle, root) {
       // pages a short query ranks first) most of the time of a keystroke on the main thread;
       // for the others data() is the sooner (the browser's gzip is a stream, slower to set up)
       const own = r.words.length >= OWN_READ
-        ? await readFragment(new URL(`fragment/${r.id}.pf_fragment`, bundle)).catch(() => null)
+        ? await readFragment(new URL(`fragment/${r.id}.pf_fragment`,
+          changes.added.has(r.id) ? changes.bundle : bundle)).catch(() => null)
         : null;
       if (own) {
         const text = pageWords((own.content || "").replace(/</g, "&lt;").replace(/>/g, "&gt;"));
@@ -211,7 +237,7 @@ export function createEngine(bundle, root) {
         answers.delete(key);  // the most recently used go last
       } else {
         const start = performance.now();
-        found = await pf.search(q);
+        found = current(await pf.search(q));
         timings.search += performance.now() - start;
         timings.searches += 1;
       }
