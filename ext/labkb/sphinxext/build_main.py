@@ -6,7 +6,9 @@ environment, the knowledge base, the graph). Python then frees them one by one a
 seconds at 5,000 entries, more than a no-op build's own work. Here the exit handlers still run and
 the standard streams are flushed; only that freeing is skipped (the system takes the memory back
 at once). ``make html`` builds with it; ``make serve``'s forked builds end the same way. Before
-Sphinx starts, sphinxext-opengraph's social cards are deferred (:mod:`.social_cards`).
+Sphinx starts, sphinxext-opengraph's social cards are deferred (:mod:`.social_cards`), and a full
+search index is left for after Sphinx has returned: the process then becomes it
+(:func:`index_after`), so that the build's memory and Pagefind's are not held at once.
 """
 
 from __future__ import annotations
@@ -30,17 +32,37 @@ def end(code: int, *, exit_handlers: bool = True) -> NoReturn:
     os._exit(code)
 
 
-def main(argv: Sequence[str]) -> NoReturn:
-    code = 2
-    try:
-        from labkb.sphinxext import social_cards
+def index_after(arguments: list[str]) -> NoReturn:
+    """Become the full search index the build left (:mod:`.search_background`, ``--now``): the
+    process's memory is given back before Pagefind takes its own. Its exit code is the
+    command's."""
+    from labkb.sphinxext import search_background
 
+    atexit._run_exitfuncs()
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError):
+            stream.flush()
+    with contextlib.suppress(OSError):
+        os.execv(sys.executable, [sys.executable, search_background.__file__, *arguments])
+    end(search_background.main(arguments), exit_handlers=False)
+
+
+def main(argv: Sequence[str]) -> NoReturn:
+    code, after = 2, None
+    try:
+        from labkb.sphinxext import search_background, social_cards
+
+        search_background.deferred = []
         social_cards.defer()
         from sphinx.cmd.build import main as sphinx_main
 
         code = sphinx_main(argv)
+        if code == 0 and search_background.deferred:
+            after = search_background.deferred[-1]
     finally:
-        end(code)
+        if after is None:
+            end(code)
+    index_after(after)
 
 
 if __name__ == "__main__":

@@ -233,6 +233,10 @@ def build_index(app: Sphinx, exception: Exception | None) -> None:
     if app.config.kb_search_background:
         index_in_background(app, state.pagefind, folder)
         return
+    fail = "1" if getattr(app, "_fail_on_warnings", False) else "0"
+    if search_background.defer(["--now", _where(app) or "conf.py", fail,
+                                *_runner_arguments(app, state.pagefind, folder)]):
+        return  # made by make html's command once Sphinx has returned
     # Pagefind adds its files to the folder and removes none: without this, every rebuild would
     # leave the fragments and index chunks of the pages it changed behind
     shutil.rmtree(folder, ignore_errors=True)
@@ -299,18 +303,24 @@ def index_in_background(app: Sphinx, binary: Path, folder: Path) -> None:
         logger.warning("the last background Pagefind index failed (exit %s): %s",
                        last["returncode"], _tail(str(last.get("stderr", ""))),
                        location=_where(app), type="kb", subtype="search")
-    staging = folder.with_name(f".{BUNDLE}-next")
-    command = pagefind_command(app, binary, staging)
     runner = Path(__file__).with_name("search_background.py")
     try:
-        written = {"staged": {search_changes.MANIFEST: search_changes.NONE},
-                   "done": {str(_changes_state(app)): search_changes.FRESH}}
-        proc = subprocess.Popen([sys.executable, str(runner), str(state_file),
-                                 json.dumps(command), str(staging), str(folder),
-                                 json.dumps(written)],
+        proc = subprocess.Popen([sys.executable, str(runner),
+                                 *_runner_arguments(app, binary, folder)],
                                 stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                                 stderr=subprocess.DEVNULL, start_new_session=True)
         state_file.write_text(json.dumps({"pid": proc.pid}), encoding="utf8")
     except OSError as error:
         logger.warning("Pagefind could not be started: %s", error, location=_where(app),
                        type="kb", subtype="search")
+
+
+def _runner_arguments(app: Sphinx, binary: Path, folder: Path) -> list[str]:
+    """What :mod:`.search_background` needs to index the site into a staging folder and swap it
+    for ``folder``: then the full index is known, with no changes (:mod:`.search_changes`)."""
+    staging = folder.with_name(f".{BUNDLE}-next")
+    written = {"staged": {search_changes.MANIFEST: search_changes.NONE},
+               "done": {str(_changes_state(app)): search_changes.FRESH},
+               "removed": [str(Path(app.outdir) / search_changes.BUNDLE)]}
+    return [str(_background_state(app)), json.dumps(pagefind_command(app, binary, staging)),
+            str(staging), str(folder), json.dumps(written)]
