@@ -21,14 +21,20 @@ from collections.abc import Sequence
 from typing import NoReturn
 
 
-def end(code: int, *, exit_handlers: bool = True) -> NoReturn:
-    """Leave the process with ``code`` at once: exit handlers (``atexit``, which include
-    ``logging.shutdown``) run first unless told not to, and the standard streams are flushed."""
+def _wind_up(exit_handlers: bool) -> None:
+    """What the interpreter's exit would still do before the process is left or replaced: the
+    exit handlers (``atexit``, which include ``logging.shutdown``) and flushing the streams."""
     if exit_handlers:
         atexit._run_exitfuncs()
     for stream in (sys.stdout, sys.stderr):
         with contextlib.suppress(OSError, ValueError):  # closed, or a broken pipe
             stream.flush()
+
+
+def end(code: int, *, exit_handlers: bool = True) -> NoReturn:
+    """Leave the process with ``code`` at once: exit handlers run first unless told not to,
+    and the standard streams are flushed."""
+    _wind_up(exit_handlers)
     os._exit(code)
 
 
@@ -38,10 +44,7 @@ def index_after(arguments: list[str]) -> NoReturn:
     command's."""
     from labkb.sphinxext import search_background
 
-    atexit._run_exitfuncs()
-    for stream in (sys.stdout, sys.stderr):
-        with contextlib.suppress(OSError, ValueError):
-            stream.flush()
+    _wind_up(exit_handlers=True)
     with contextlib.suppress(OSError):
         os.execv(sys.executable, [sys.executable, search_background.__file__, *arguments])
     end(search_background.main(arguments), exit_handlers=False)
