@@ -48,6 +48,11 @@ def defer(arguments: list[str]) -> bool:
     return True
 
 
+def tail(output: str) -> str:
+    """The last lines of what Pagefind printed, for a one-line warning."""
+    return " / ".join(output.strip().splitlines()[-3:]) or "no message"
+
+
 def last_run(state: Path) -> dict[str, Any]:
     """What the state file says of the last run: ``pid``, then ``returncode`` (and ``stderr``)
     once it has ended; empty without a readable file."""
@@ -115,9 +120,9 @@ def main(argv: list[str]) -> int:
                                      "stderr": (done.stderr or done.stdout)[-2000:]}),
                          encoding="utf8")
         if now:
-            tail = " / ".join((done.stderr or done.stdout).strip().splitlines()[-3:])
             print(f"{where}: {'ERROR' if fail else 'WARNING'}: Pagefind could not index the site "
-                  f"(exit {done.returncode}): {tail or 'no message'} [kb.search]", file=sys.stderr)
+                  f"(exit {done.returncode}): {tail(done.stderr or done.stdout)} [kb.search]",
+                  file=sys.stderr)
             return 1 if fail else 0
     return done.returncode
 

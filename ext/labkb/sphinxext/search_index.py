@@ -257,8 +257,8 @@ def run_pagefind(app: Sphinx, command: list[str]) -> bool:
         return False
     if done.returncode != 0:
         logger.warning("Pagefind could not index the site (exit %s): %s", done.returncode,
-                       _tail(done.stderr or done.stdout), location=_where(app), type="kb",
-                       subtype="search")
+                       search_background.tail(done.stderr or done.stdout),
+                       location=_where(app), type="kb", subtype="search")
     return done.returncode == 0
 
 
@@ -279,11 +279,6 @@ def index_changes(app: Sphinx, binary: Path, plan: search_changes.Plan) -> None:
     search_changes.record(changes, plan, out, BUNDLE)
 
 
-def _tail(output: str) -> str:
-    """The last lines of what Pagefind printed, for a one-line warning."""
-    return " / ".join(output.strip().splitlines()[-3:]) or "no message"
-
-
 def _background_state(app: Sphinx) -> Path:
     return Path(app.doctreedir) / "kb-pagefind.json"
 
@@ -301,7 +296,7 @@ def index_in_background(app: Sphinx, binary: Path, folder: Path) -> None:
     last = search_background.last_run(state_file)
     if last.get("returncode"):
         logger.warning("the last background Pagefind index failed (exit %s): %s",
-                       last["returncode"], _tail(str(last.get("stderr", ""))),
+                       last["returncode"], search_background.tail(str(last.get("stderr", ""))),
                        location=_where(app), type="kb", subtype="search")
     runner = Path(__file__).with_name("search_background.py")
     try:
