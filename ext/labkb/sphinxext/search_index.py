@@ -223,9 +223,8 @@ def build_index(app: Sphinx, exception: Exception | None) -> None:
                        location=_where(app), type="kb", subtype="search")
         return
     changes = _changes_state(app)
-    if not indexed:
-        search_changes.forget(changes)  # the full index was removed
-    plan = search_changes.plan(changes, update.cut, update.gone, pages_folder(app), update.total)
+    plan = search_changes.plan(changes, update.cut, update.gone, pages_folder(app),
+                               update.total) if indexed else None  # none without a full index
     if plan is not None:
         index_changes(app, state.pagefind, plan)
         return
