@@ -12,11 +12,12 @@ import time
 from pathlib import Path
 
 import pytest
-from helpers import in_ci
+from conftest import copy_root
+from helpers import build, in_ci, touch
 from labkb.core.config import KbConfig
 from labkb.core.glossary_zh import entry_keywords
 from labkb.core.names_zh import name_zh
-from labkb.core.searchmeta import Area, entry_meta
+from labkb.core.searchmeta import NAMED_KEPT, Area, entry_meta, name_row, named_pages, page_meta
 from labkb.sphinxext import search_changes, search_index
 
 REPO = Path(__file__).resolve().parent.parent
@@ -87,6 +88,31 @@ def test_entry_meta_weighs_names_over_tags() -> None:
     assert entry_keywords({"tags": ["多模态模型"], "name": "multimodal"}) == ["多模态"]
 
 
+def test_a_letter_lists_the_pages_named_with_it() -> None:
+    """What a single letter typed in the search box lists: pages with a name starting with it,
+    then pages with a word of a name starting with it, each part by title; Chinese names and
+    punctuation give no letter."""
+    coder = entry_meta("model", {"name": "Qwen2.5-Coder", "name_zh": "通义千问", "tags": ["code"]},
+                       [Area("Large Language Models")])
+    assert coder.initials(first=True) == ("q",) and coder.initials() == ("c", "q")
+    person = page_meta("person", "Rui Men", {})
+    assert person.initials(first=True) == ("r",) and person.initials() == ("m", "r")
+    assert page_meta("page", "(Draft) 1M tokens", {}).initials(first=True) == ("d",)
+    models = page_meta("page", "Models", {})
+    table = named_pages([name_row("people/rui-men.html", "Rui Men", person),
+                         name_row("models/index.html", "Models", models),
+                         name_row("models/coder.html", "Qwen2.5-Coder", coder)])
+    assert table["m"] == {"total": 2, "pages": [["models/index.html", "Models", "page", ""],
+                                                ["people/rui-men.html", "Rui Men", "person", ""]]}
+    assert table["c"]["pages"] == [["models/coder.html", "Qwen2.5-Coder", "model",
+                                    "Large Language Models"]]
+    many = named_pages([name_row(f"p/{k}.html", f"Paper {k:04d}",
+                                 page_meta("page", f"Paper {k:04d}", {}))
+                        for k in range(NAMED_KEPT + 5)])
+    assert many["p"]["total"] == NAMED_KEPT + 5 and len(many["p"]["pages"]) == NAMED_KEPT
+    assert many["p"]["pages"][0][0] == "p/0.html"
+
+
 @pytest.mark.sphinx("html", testroot="kb", freshenv=True, confoverrides=SITE)
 def test_index_written_and_pages_marked(app) -> None:
     app.build()
@@ -97,6 +123,9 @@ def test_index_written_and_pages_marked(app) -> None:
     entry = next(p for p in out.glob("*/*.html") if "kb-entry" in p.read_text(encoding="utf8"))
     text = entry.read_text(encoding="utf8")
     assert "data-pagefind-body" in text and re.search(r'data-pagefind-meta="kind:\w+"', text)
+    title = re.search(r"<h1>(.*?)<", text).group(1)
+    named = json.loads((out / "kb-names" / f"{title[0].lower()}.json").read_text(encoding="utf8"))
+    assert title in [row[1] for row in named["pages"]]
 
 
 @pytest.mark.sphinx("html", testroot="kb", freshenv=True, confoverrides={**SITE, "kb_search": False},
@@ -183,6 +212,33 @@ def test_a_rebuild_leaves_no_stale_index_files(make_app, app_params) -> None:
     assert (again.outdir / "pagefind" / "pagefind.js").is_file() and fragments(again.outdir)
     assert json.loads((again.outdir / "pagefind" / search_changes.MANIFEST).read_text(
         encoding="utf8")) == {"added": [], "bundle": None, "superseded": []}
+
+
+def _named(out: Path, letter: str) -> list[str]:
+    path = out / "kb-names" / f"{letter}.json"
+    return [row[1] for row in json.loads(path.read_text(encoding="utf8"))["pages"]] \
+        if path.is_file() else []
+
+
+def test_the_letters_lists_follow_a_renamed_entry(make_app, rootdir, tmp_path) -> None:
+    """An entry renamed is listed under its new letter and no longer under its old one; the
+    pages not written again keep their rows, the pages written get new ones."""
+    src = copy_root(rootdir, "kb", tmp_path)
+    app, _ = build(make_app, src, freshenv=True)
+    assert "Alpha" in _named(app.outdir, "a")
+    alpha = src / "projects" / "alpha.yaml"
+    touch(alpha, alpha.read_text(encoding="utf8").replace("name: Alpha", "name: Zyzzogeton"))
+    app, rec = build(make_app, src)
+    assert "Zyzzogeton" in _named(app.outdir, "z") and "Alpha" not in _named(app.outdir, "a")
+    rows_file = Path(app.doctreedir) / "kb-names-rows.json"
+    rows = json.loads(rows_file.read_text(encoding="utf8"))
+    rows["people/ada"][1:] = ["Quux", "person", "", "q", "q"]  # marks: kept or made again
+    rows["projects/alpha"][1:] = ["Quuz", "project", "", "q", "q"]
+    rows_file.write_text(json.dumps(rows), encoding="utf8")
+    touch(alpha, alpha.read_text(encoding="utf8").replace("The first project.", "Edited."))
+    app, rec = build(make_app, src)
+    assert "projects/alpha" in rec.written and "people/ada" not in rec.written
+    assert _named(app.outdir, "q") == ["Quux"] and "Zyzzogeton" in _named(app.outdir, "z")
 
 
 def _wait_for(path: Path, seconds: float = 120.0) -> dict:

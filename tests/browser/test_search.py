@@ -83,6 +83,27 @@ def test_keyboard_chooses_a_result(new_page) -> None:
     assert not watched.problems()
 
 
+def test_a_letter_lists_the_pages_named_with_it(new_page) -> None:
+    """One letter lists the pages with a name starting with it, in the order of their names,
+    then those with a word of a name starting with it (a person by the surname); Enter still
+    searches the letter in every page."""
+    watched = new_page()
+    page = watched.page
+    box = open_search(watched)
+    qwen = suggestions(page, box, "q")
+    assert qwen[:3] == ["models/qwen", "models/qwen-image-2-0", "models/qwen2"]
+    assert "named with “q…”" in page.locator(".kb-suggest-all").inner_text()
+    assert page.locator(".kb-suggest mark").count() == 0  # no letter marked in the snippets
+    titles = page.locator(".kb-suggest-option .kb-result-title").all_inner_texts()
+    assert all(t.lower().startswith("q") for t in titles)
+    assert suggestions(page, box, "z") == ["people/pan-zhou"]  # Pan Zhou, by his surname
+    box.press("Enter")
+    page.wait_for_url("**/search.html?q=z")
+    page.wait_for_selector("#search-results[data-kb-done]")
+    assert "pages match" in page.locator("#kb-search-status").inner_text()
+    assert not watched.problems()
+
+
 def test_enter_opens_the_results_page(new_page) -> None:
     watched = new_page()
     page = watched.page

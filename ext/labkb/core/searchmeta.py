@@ -9,6 +9,7 @@ kind and area words least; the body keeps the default weight.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -20,6 +21,12 @@ from labkb.core.names_zh import kind_zh, name_zh
 WEIGHT_ALIASES = 7.0
 WEIGHT_TAGS = 4.0
 WEIGHT_CONTEXT = 1.5
+
+#: Where a name's words part, for its initials ("Qwen2.5-Coder": q and c).
+_NAME_WORDS = re.compile(r"[\s\-_/()·|,]+")
+#: The initials the search box filters by: a letter or digit of the Latin alphabet (a Chinese
+#: character is searched as a word).
+_INITIAL = re.compile(r"[a-z0-9]")
 
 #: The kinds of page, in the order the search groups results.
 GROUP_ORDER = ("area", "project", "model", "person", "paper", "news", "source", "page")
@@ -46,6 +53,19 @@ class SearchMeta:
     #: The page's other names (Chinese name, what a listing lists): the search boosts a page
     #: whose title or other name is the query.
     names: tuple[str, ...] = field(default=())
+
+    def initials(self, first: bool = False) -> tuple[str, ...]:
+        """The first letters of the words of the page's title, aliases and names (``first``: of
+        the names themselves), lower-cased: a single letter typed in the search box lists the
+        pages named with it, then those with a word of a name starting with it (a letter
+        searched as a word matches nearly every page, which says nothing)."""
+        found: dict[str, None] = {}
+        for name in (*self.aliases, *self.names):
+            words = [word for word in _NAME_WORDS.split(name.lower()) if word]
+            for word in words[:1] if first else words:
+                if _INITIAL.fullmatch(word[0]):
+                    found.setdefault(word[0], None)
+        return tuple(sorted(found))
 
     def as_template(self) -> dict[str, Any]:
         """Plain values for the page template (escaped there)."""
@@ -85,3 +105,28 @@ def page_meta(kind: str, title: str, metadata: Mapping[str, Any]) -> SearchMeta:
         kind=kind, kind_zh=kind_zh(kind),
         areas=(title,) if kind == "area" else (),
         aliases=_unique([title, chinese]), names=_unique([chinese]))
+
+
+#: The pages kept for each letter (the search box shows the first few; Enter searches them all).
+NAMED_KEPT = 20
+
+
+def name_row(url: str, title: str, meta: SearchMeta) -> list[Any]:
+    """What :func:`named_pages` needs of a page (plain values, kept between builds): its URL,
+    title, kind, areas, and the initials of its names and of their words."""
+    return [url, title, meta.kind, " · ".join(meta.areas), "".join(meta.initials(first=True)),
+            "".join(meta.initials())]
+
+
+def named_pages(rows: Iterable[list[Any]]) -> dict[str, dict[str, Any]]:
+    """What a single letter typed in the search box lists, by letter: how many pages are named
+    with it and the first :data:`NAMED_KEPT` of them (URL, title, kind, area), those with a name
+    starting with it first, each part by title. ``rows``: of :func:`name_row`."""
+    by_letter: dict[str, list[tuple[bool, str, str, list[str]]]] = {}
+    for url, title, kind, area, firsts, initials in rows:
+        for letter in initials:
+            by_letter.setdefault(letter, []).append(
+                (letter not in firsts, title.lower(), url, [url, title, kind, area]))
+    return {letter: {"total": len(found),
+                     "pages": [row for *_, row in sorted(found)[:NAMED_KEPT]]}
+            for letter, found in sorted(by_letter.items())}

@@ -29,7 +29,7 @@ from sphinx.util import logging
 
 from labkb.core.config import conf_py_values
 from labkb.core.names_zh import kind_zh, name_zh
-from labkb.core.searchmeta import Area, SearchMeta, entry_meta, page_meta
+from labkb.core.searchmeta import Area, SearchMeta, entry_meta, name_row, named_pages, page_meta
 from labkb.sphinxext import search_background, search_changes, search_pages
 from labkb.sphinxext.domain import kb_domain
 from labkb.sphinxext.state import build_state
@@ -49,6 +49,8 @@ EXCLUDE = (".kb-grid, .kb-filter, .kb-graph-filters, .kb-graph-table, .headerlin
            ".kb-graph figcaption, .kb-graph-legend-box, .kb-graph-list > .rubric, "
            ".kb-zh > .visually-hidden")
 BUNDLE = "pagefind"
+#: Where :func:`write_names` writes what each letter lists.
+NAMES = "kb-names"
 #: What :mod:`.search_pages` takes out of the pages before Pagefind reads them.
 DROPPED = search_pages.whole_classes(EXCLUDE)
 
@@ -185,6 +187,43 @@ def page_context(app: Sphinx, pagename: str, templatename: str, context: dict[st
     context["kb_search"] = search_meta(app, pagename, str(title)).as_template()
 
 
+def write_names(app: Sphinx) -> None:
+    """What each letter typed alone in the search box lists (:func:`named_pages`), one file a
+    letter in ``kb-names/``, of every page of the site (a letter is not searched with Pagefind:
+    as a word's start it matches nearly every page, and costs as much as its thousands of
+    results). Each page's row is kept beside the doctrees and made again when the page is
+    written; a file left unchanged is not written again."""
+    env, folder, written = app.env, Path(app.outdir) / NAMES, build_state(app).written
+    kept_file = Path(app.doctreedir) / "kb-names-rows.json"
+    try:
+        kept = json.loads(kept_file.read_text(encoding="utf8"))
+    except (OSError, ValueError):
+        kept = {}
+    rows = {}
+    for docname in sorted(env.found_docs):
+        if docname in kept and docname not in written:
+            rows[docname] = kept[docname]
+            continue
+        title = env.titles[docname].astext() if docname in env.titles else docname
+        rows[docname] = name_row(app.builder.get_target_uri(docname), title,
+                                 search_meta(app, docname, title))
+    table = {f"{letter}.json": json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+             for letter, value in named_pages(rows.values()).items()}
+    try:
+        kept_file.write_text(json.dumps(rows, ensure_ascii=False), encoding="utf8")
+        folder.mkdir(parents=True, exist_ok=True)
+        for old in folder.glob("*.json"):
+            if old.name not in table:
+                old.unlink()
+        for name, text in table.items():
+            path = folder / name
+            if not path.is_file() or path.read_text(encoding="utf8") != text:
+                path.write_text(text, encoding="utf8")
+    except OSError as error:
+        logger.warning("the names the search box lists could not be written: %s", error,
+                       location=_where(app), type="kb", subtype="search")
+
+
 def pages_folder(app: Sphinx) -> Path:
     """Where the pages are kept as Pagefind reads them (:mod:`.search_pages`)."""
     return Path(app.doctreedir) / "kb-pagefind-pages"
@@ -214,8 +253,11 @@ def build_index(app: Sphinx, exception: Exception | None) -> None:
     folder = Path(app.outdir) / BUNDLE
     indexed = (folder / "pagefind.js").exists()
     if not (state.wrote or state.index_pending) and indexed:
+        if not (Path(app.outdir) / NAMES).is_dir():  # a site indexed before labkb wrote them
+            write_names(app)
         return
     Path(app.outdir, "searchindex.js").unlink(missing_ok=True)  # from a build on Sphinx's search
+    write_names(app)
     try:
         update = search_pages.update(Path(app.outdir), pages_folder(app), BUNDLE, DROPPED)
     except OSError as error:

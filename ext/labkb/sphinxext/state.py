@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import weakref
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +20,7 @@ from sphinx.application import Sphinx
 @dataclass
 class BuildState:
     wrote: bool = False  #: this process wrote a page (the exports may be stale)
+    written: set[str] = field(default_factory=set)  #: the pages this process wrote
     jieba_env: Any = None  #: the environment whose words jieba knows
     pybtex_capture: Any = None  #: pybtex's error capture between two builder-inited handlers
     research: Any = None  #: this build's people, authorship, lineage and graph (research.py)

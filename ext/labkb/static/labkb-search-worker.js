@@ -7,10 +7,13 @@
  * (``createEngine``), where Pagefind starts its own worker.
  *
  * Messages (each with an ``id`` the answer repeats): {type: "start", bundle, root} loads
- * Pagefind; {type: "search", session, query, limit, count} answers {results, total, terms,
- * timings} with the first ``count`` results, or {stale: true} when a newer search of the session
- * came first; {type: "more", session, from, count} the next results of the session's last
- * search; failures answer {error}.
+ * Pagefind; {type: "search", session, query, limit, count, names} answers {results, total,
+ * terms, timings, initial} with the first ``count`` results, or {stale: true} when a newer search
+ * of the session came first; {type: "more", session, from, count} the next results of the
+ * session's last search; failures answer {error}. With ``names``, a query of one Latin letter or
+ * digit lists the pages with a name that has a word starting with it, as the build listed them
+ * (``initial: true``): searched as a word's start, a letter alone matches nearly every page of a
+ * large site, and costs as much as its thousands of results.
  */
 
 // Pagefind's BM25-like ranking: long pages (areas, lists) are penalised less than by default,
@@ -18,11 +21,11 @@
 const RANKING = { pageLength: 0.2, termFrequency: 1.0, termSaturation: 1.2, termSimilarity: 1.0 };
 // Sources are the documents behind the pages: shown, but after the pages built from them.
 const KIND_FACTOR = { source: 0.5 };
-const BOOST_WINDOW = 12;  // results whose names are compared with the query
+const BOOST_WINDOW = 8;  // results whose names are compared with the query
 const EXCERPT_WORDS = 26;
-const OWN_READ = 50;  // a page matched at this many places or more is read by the engine itself
 const SEARCHES_KEPT = 16;  // Pagefind's answers kept: each word of a query is searched alone too
 const CHANGES = "labkb-changes.json";  // in the bundle: the changes indexed apart, if any
+const INITIAL = /^[a-z0-9]$/i;  // a query that lists pages by the initials of their names
 
 const segmenter = typeof Intl !== "undefined" && Intl.Segmenter
   ? new Intl.Segmenter("zh", { granularity: "word" }) : null;
@@ -177,13 +180,11 @@ export function createEngine(bundle, root) {
         return;
       }
       // Pagefind's data() also builds an excerpt for each of the page's headings (sub-results,
-      // not shown), each splitting the whole text: for a page matched at many places (the long
-      // pages a short query ranks first) most of the time of a keystroke on the main thread;
-      // for the others data() is the sooner (the browser's gzip is a stream, slower to set up)
-      const own = r.words.length >= OWN_READ
-        ? await readFragment(new URL(`fragment/${r.id}.pf_fragment`,
-          changes.added.has(r.id) ? changes.bundle : bundle)).catch(() => null)
-        : null;
+      // not shown), each splitting the whole text, and inflates the page in JavaScript: for a
+      // page matched at many places most of the time of a keystroke on the main thread, and
+      // slower for the others too once the CPU is slow (4x: p95 279-307 ms own, 304-348 data())
+      const own = await readFragment(new URL(`fragment/${r.id}.pf_fragment`,
+        changes.added.has(r.id) ? changes.bundle : bundle)).catch(() => null);
       if (own) {
         const text = pageWords((own.content || "").replace(/</g, "&lt;").replace(/>/g, "&gt;"));
         r.kbData = { url: fullUrl(own.url || "", root), meta: own.meta || {},
@@ -279,11 +280,36 @@ export function createEngine(bundle, root) {
     });
   }
 
+  /** The pages with a name starting with ``letter``, then those with a word of a name starting
+   * with it, as the build listed them (labkb's ``kb-names/<letter>.json``: their number and the
+   * first of them), each with its data as shown. */
+  async function named(letter, stale, timings) {
+    const key = `initial:${letter.toLowerCase()}`;
+    let found = answers.get(key);
+    if (!found) {
+      const start = performance.now();
+      const url = new URL(`${root.replace(/\/?$/, "/")}kb-names/${letter.toLowerCase()}.json`, bundle);
+      const table = await fetch(url).then((r) => (r.ok ? r.json() : { total: 0, pages: [] }))
+        .catch(() => ({ total: 0, pages: [] }));
+      const results = table.pages.map(([page, title, kind, area]) => ({
+        kbData: { url: fullUrl(page, root), meta: { title, kind, area }, excerpt: "" } }));
+      found = { results, total: table.total };
+      // the index chunks of the words the letter starts, loaded while the reader types on
+      pagefind().then((pf) => pf.preload(letter)).catch(() => {});
+      timings.search += performance.now() - start;
+      timings.searches += 1;
+      answers.set(key, found);
+      if (answers.size > SEARCHES_KEPT) answers.delete(answers.keys().next().value);
+    }
+    check(stale);
+    return found;
+  }
+
   const sessions = new Map();  // session -> {id, results}: the last search of each
   return {
     /** The first ``count`` results of ``query`` (``limit``: how many the all-words search must
      * find before the any-word one is skipped), unless a newer search of the session came. */
-    async search({ id, session, query, limit, count }) {
+    async search({ id, session, query, limit, count, names }) {
       const stale = () => sessions.get(session)?.id !== id;
       sessions.set(session, { id, results: [] });
       await queued();  // keys typed meanwhile: only the last of them is searched
@@ -293,13 +319,16 @@ export function createEngine(bundle, root) {
       const start = performance.now();
       await pagefind();
       timings.engine = performance.now() - start;
-      const results = await rank(query, limit, stale, timings);
+      const initial = Boolean(names) && INITIAL.test(query);
+      const listed = initial ? await named(query, stale, timings) : null;
+      const results = listed ? listed.results : await rank(query, limit, stale, timings);
       const ranked = performance.now();
       timings.rank = ranked - start - timings.engine - timings.search;
       sessions.set(session, { id, results });
       const first = await shown(results, 0, count, stale);
       timings.data = performance.now() - ranked;
-      return { results: first, total: results.length, terms: words(query), timings };
+      return { results: first, total: listed ? listed.total : results.length,
+               terms: initial ? [] : words(query), timings, initial };
     },
     /** The next ``count`` results of the session's last search. */
     async more({ session, from, count }) {

@@ -3,9 +3,10 @@
  * Active only when the page says so (<meta name="kb-search" content="pagefind">, written when the
  * build indexed the site). The theme's search field (navbar button, Ctrl+K, and "/" unless Read the
  * Docs' own search addon is on the page) shows ranked results while typing, grouped by kind, each
- * with its title, kind, area and a snippet with the match highlighted; Enter on a result opens it,
- * Enter otherwise opens search.html?q=... (the form's own submission, which also works without
- * JavaScript). The search runs in a web worker (labkb-search-worker.js: Pagefind, the ranking,
+ * with its title, kind, area and a snippet with the match highlighted (a single Latin letter lists
+ * the pages named with a word it starts: a letter alone matches nearly every page); Enter on a
+ * result opens it, Enter otherwise opens search.html?q=... (the form's own submission, which
+ * also works without JavaScript). The search runs in a web worker (labkb-search-worker.js: Pagefind, the ranking,
  * and the data of the results shown, nothing more); the page renders. Pagefind loads only the
  * index chunks a query needs, and the worker only the pages it shows or ranks. Queries match all
  * their words first, then any of them; Chinese is split into words by the browser
@@ -182,9 +183,9 @@
       const stale = () => mine !== latest;
       if (!query) { close(); list.replaceChildren(); status.textContent = ""; return; }
       const answer = await ask({ type: "search", session: id, query, limit: SUGGEST_LIMIT,
-                                 count: SUGGEST_LIMIT });
+                                 count: SUGGEST_LIMIT, names: true });
       if (answer.stale || stale()) return;
-      const { results, total, terms, timings } = answer;
+      const { results, total, terms, timings, initial } = answer;
       const children = [];
       options = [];
       for (const [kind, members] of grouped(results)) {
@@ -213,15 +214,21 @@
         children.push(group);
       }
       more.href = `${form.getAttribute("action")}?q=${encodeURIComponent(query)}`;
-      more.textContent = total ? `All ${total} results for “${query}” (Enter)` : `No page matches “${query}”`;
+      if (initial) {  // one letter: the pages named with a word it starts (the worker's "names")
+        more.textContent = `${total ? `${total} named with “${query}…”` : `No name starts with “${query}”`}`
+          + ` · all pages with “${query}” (Enter)`;
+      } else {
+        more.textContent = total ? `All ${total} results for “${query}” (Enter)` : `No page matches “${query}”`;
+      }
       list.replaceChildren(...children);
       box.hidden = false;
       list.dataset.query = query;
       // for the benchmark and the tests: when the results of which query were rendered
       document.dispatchEvent(new CustomEvent("kb-search-rendered",
-        { detail: { query, total, time: performance.now(), timings } }));
+        { detail: { query, total, time: performance.now(), timings, initial } }));
       input.setAttribute("aria-expanded", "true");
-      status.textContent = total ? `${total} results; arrow keys to choose` : "No results";
+      status.textContent = !total ? (initial ? "No name starts with this letter" : "No results")
+        : `${total} ${initial ? "pages named with this letter" : "results"}; arrow keys to choose`;
       activate(-1);
     }
     // Every key asks the worker at once; a query it has not finished when a newer one comes
