@@ -225,6 +225,12 @@ export function createEngine(bundle, root) {
   /** Pagefind's last answers, by query as it normalises them: typing on in a query's last word
    * searches its other words again, alone, at every key. */
   const answers = new Map();
+  /** Keep an answer, the most recently used last, the oldest dropped past SEARCHES_KEPT. */
+  function keep(key, found) {
+    answers.delete(key);
+    answers.set(key, found);
+    if (answers.size > SEARCHES_KEPT) answers.delete(answers.keys().next().value);
+  }
   /** Results for a query: pages with every word first (Pagefind's ranking, boosted), then pages
    * with some of the words, by how many they have and their summed score. The time spent in
    * Pagefind's searches is added to ``timings.search``, their number to ``timings.searches``. */
@@ -234,16 +240,13 @@ export function createEngine(bundle, root) {
     const find = async (q) => {
       const key = q.trim().replace(/\s+/g, " ").toLowerCase();
       let found = answers.get(key);
-      if (found) {
-        answers.delete(key);  // the most recently used go last
-      } else {
+      if (!found) {
         const start = performance.now();
         found = current(await pf.search(q));
         timings.search += performance.now() - start;
         timings.searches += 1;
       }
-      answers.set(key, found);
-      if (answers.size > SEARCHES_KEPT) answers.delete(answers.keys().next().value);
+      keep(key, found);
       check(stale);
       return found;
     };
@@ -298,9 +301,8 @@ export function createEngine(bundle, root) {
       pagefind().then((pf) => pf.preload(letter)).catch(() => {});
       timings.search += performance.now() - start;
       timings.searches += 1;
-      answers.set(key, found);
-      if (answers.size > SEARCHES_KEPT) answers.delete(answers.keys().next().value);
     }
+    keep(key, found);
     check(stale);
     return found;
   }
