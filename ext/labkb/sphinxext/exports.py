@@ -84,9 +84,7 @@ def unchanged(app: Sphinx, written: Path) -> bool:
 
 def note_write(app: Sphinx, doctree: Any, docname: str) -> None:
     """``doctree-resolved``: this build writes pages (a config change may rewrite them all)."""
-    state = build_state(app)
-    state.wrote = True
-    state.written.add(docname)
+    build_state(app).written.add(docname)
 
 
 def add_json_ld(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any],

@@ -19,7 +19,6 @@ from sphinx.application import Sphinx
 
 @dataclass
 class BuildState:
-    wrote: bool = False  #: this process wrote a page (the exports may be stale)
     written: set[str] = field(default_factory=set)  #: the pages this process wrote
     jieba_env: Any = None  #: the environment whose words jieba knows
     pybtex_capture: Any = None  #: pybtex's error capture between two builder-inited handlers
@@ -29,6 +28,11 @@ class BuildState:
     pagefind: Any = None  #: the Pagefind binary this build indexes with (None: Sphinx's search)
     search_page: bool = False  #: Sphinx's index is off for Pagefind, so labkb adds search.html
     index_pending: bool = False  #: a background index was stopped: this build must index again
+
+    @property
+    def wrote(self) -> bool:
+        """This process wrote a page (the exports may be stale)."""
+        return bool(self.written)
 
 
 _STATES: weakref.WeakKeyDictionary[Sphinx, BuildState] = weakref.WeakKeyDictionary()

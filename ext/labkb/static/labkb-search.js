@@ -6,8 +6,8 @@
  * with its title, kind, area and a snippet with the match highlighted (a single Latin letter lists
  * the pages named with a word it starts: a letter alone matches nearly every page); Enter on a
  * result opens it, Enter otherwise opens search.html?q=... (the form's own submission, which
- * also works without JavaScript). The search runs in a web worker (labkb-search-worker.js: Pagefind, the ranking,
- * and the data of the results shown, nothing more); the page renders. Pagefind loads only the
+ * also works without JavaScript). The search runs in a web worker (labkb-search-worker.js:
+ * Pagefind, the ranking, and the data of the results shown, nothing more); the page renders. Pagefind loads only the
  * index chunks a query needs, and the worker only the pages it shows or ranks. Queries match all
  * their words first, then any of them; Chinese is split into words by the browser
  * (Intl.Segmenter), as Pagefind's extended build split the pages.
@@ -215,7 +215,7 @@
       }
       more.href = `${form.getAttribute("action")}?q=${encodeURIComponent(query)}`;
       if (initial) {  // one letter: the pages named with a word it starts (the worker's "names")
-        more.textContent = `${total ? `${total} named with “${query}…”` : `No name starts with “${query}”`}`
+        more.textContent = (total ? `${total} named with “${query}…”` : `No name starts with “${query}”`)
           + ` · all pages with “${query}” (Enter)`;
       } else {
         more.textContent = total ? `All ${total} results for “${query}” (Enter)` : `No page matches “${query}”`;
