@@ -7,10 +7,10 @@
  * the pages named with a word it starts: a letter alone matches nearly every page); Enter on a
  * result opens it, Enter otherwise opens search.html?q=... (the form's own submission, which
  * also works without JavaScript). The search runs in a web worker (labkb-search-worker.js:
- * Pagefind, the ranking, and the data of the results shown, nothing more); the page renders. Pagefind loads only the
- * index chunks a query needs, and the worker only the pages it shows or ranks. Queries match all
- * their words first, then any of them; Chinese is split into words by the browser
- * (Intl.Segmenter), as Pagefind's extended build split the pages.
+ * Pagefind, the ranking, and the data of the results shown, nothing more); the page renders.
+ * Pagefind loads only the index chunks a query needs, and the worker only the pages it shows or
+ * ranks. Queries match all their words first, then any of them; Chinese is split into words by
+ * the browser (Intl.Segmenter), as Pagefind's extended build split the pages.
  */
 (() => {
   "use strict";
