@@ -234,19 +234,25 @@ def test_editing_a_news_item_rewrites_exactly_the_pages_showing_it(make_app, roo
     assert "Alpha is out" not in (Path(app.outdir) / "feeds/site.xml").read_text("utf8")
 
 
-def test_a_feed_is_built_again_only_when_what_it_says_changed(make_app, rootdir, tmp_path,
-                                                              monkeypatch):
+def _calls(monkeypatch, name: str, what) -> list:
+    """The calls of ``labkb.sphinxext.feeds.<name>`` from now on, each as ``what(first arg)``."""
     from labkb.sphinxext import feeds as feeds_module
 
+    real, calls = getattr(feeds_module, name), []
+
+    def counted(first, *args, **kwargs):
+        calls.append(what(first))
+        return real(first, *args, **kwargs)
+
+    monkeypatch.setattr(feeds_module, name, counted)
+    return calls
+
+
+def test_a_feed_is_built_again_only_when_what_it_says_changed(make_app, rootdir, tmp_path,
+                                                              monkeypatch):
     src = copy_root(rootdir, "kb-news", tmp_path)
     build(make_app, src, freshenv=True)
-    real, built = feeds_module.atom, []
-
-    def counted(meta, *args, **kwargs):
-        built.append(meta.key)
-        return real(meta, *args, **kwargs)
-
-    monkeypatch.setattr(feeds_module, "atom", counted)
+    built = _calls(monkeypatch, "atom", lambda meta: meta.key)
     item = src / "news/2025-01-10-alpha-launch.yaml"
     touch(item, item.read_text(encoding="utf8").replace("Alpha launched", "Alpha is out"))
     app, _ = build(make_app, src)
@@ -261,6 +267,36 @@ def test_a_feed_is_built_again_only_when_what_it_says_changed(make_app, rootdir,
     app, rec = build(make_app, src)
     assert "projects/beta" in rec.read and built == []
     assert {k: path.read_bytes() for k, path in feed_files(Path(app.outdir)).items()} == before
+
+
+def test_a_records_markdown_is_made_again_only_when_what_it_shows_changed(make_app, rootdir,
+                                                                          tmp_path, monkeypatch):
+    src = copy_root(rootdir, "kb-news", tmp_path)
+    build(make_app, src, freshenv=True)
+    made = _calls(monkeypatch, "record_page", lambda record: record.id)
+    page = src / "projects/beta.yaml"
+    touch(page, page.read_text(encoding="utf8").replace("name: Beta", "name: Beta Two"))
+    app, _ = build(make_app, src)
+    assert made == ["beta"]  # not the other records' files
+    assert (Path(app.outdir) / "projects/beta.md").read_text("utf8").startswith("# Beta Two\n")
+    made.clear()
+    item = src / "news/2025-01-10-alpha-launch.yaml"  # a news item: the files of what it is about
+    touch(item, item.read_text(encoding="utf8").replace("Alpha launched", "Alpha is out"))
+    app, _ = build(make_app, src)
+    assert sorted(made) == ["2025-01-10-alpha-launch", "alpha"]
+    assert "Alpha is out" in (Path(app.outdir) / "projects/alpha.md").read_text("utf8")
+    made.clear()
+    source = src / "sources/home.yaml"  # a source's name: the files citing it
+    touch(source, source.read_text(encoding="utf8").replace("A Lab's Home Page", "The Lab's Page"))
+    app, _ = build(make_app, src)
+    citing = {p.stem for p in Path(app.outdir).rglob("*.md") if "The Lab's Page" in
+              p.read_text("utf8") and p.parent.name != "sources"}
+    assert citing and set(made) == citing | {"home"}
+    (Path(app.outdir) / "projects/gamma.md").unlink()  # a file gone is made again
+    touch(page, page.read_text(encoding="utf8") + "\n")
+    made.clear()
+    app, _ = build(make_app, src)
+    assert made == ["gamma"] and (Path(app.outdir) / "projects/gamma.md").is_file()
 
 
 BAD_NEWS = {

@@ -1,4 +1,4 @@
-"""Graphs as inline SVG and as GraphML, laid out at build time by networkx (no JavaScript).
+"""Graphs as inline SVG, laid out at build time by networkx (no JavaScript).
 
 Every node is a link (``<a href>`` with an accessible name) drawn with its type's colour *and*
 shape, with a short label; the full label is the link's title. Layouts are deterministic: a
@@ -9,7 +9,6 @@ graph is a force layout with a fixed seed.
 from __future__ import annotations
 
 import functools
-import io
 import math
 from collections.abc import Callable
 from html import escape
@@ -17,7 +16,7 @@ from typing import Any
 
 import networkx as nx
 
-from labkb.core.graph import NODE_TYPES, Edge, Graph, Node
+from labkb.core.graph import NODE_TYPES, Edge, Node
 
 #: type -> (fill, stroke, shape, legend label)
 STYLE = {
@@ -142,26 +141,3 @@ def legend_svg() -> str:
             'role="img" aria-label="Legend: the shape and colour of each type of node">'
             '<title>Legend</title><rect width="620" height="60" fill="#ffffff"/>'
             + "".join(items) + "</svg>")
-
-
-def to_networkx(graph: Graph) -> nx.MultiDiGraph:
-    out = nx.MultiDiGraph()
-    for node in graph.nodes.values():
-        attrs: dict[str, Any] = {"type": node.type, "label": node.label}
-        if node.kind:
-            attrs["kind"] = node.kind
-        out.add_node(node.id, **attrs)
-    for edge in graph.edges:
-        attrs = {"type": edge.type}
-        if edge.relation:
-            attrs["relation"] = edge.relation
-        out.add_edge(edge.source, edge.target, **attrs)
-    return out
-
-
-def graphml(graph: Graph) -> str:
-    """The graph as GraphML (node attributes type, label, kind; edge attributes type,
-    relation)."""
-    buffer = io.BytesIO()
-    nx.write_graphml(to_networkx(graph), buffer, encoding="utf-8", prettyprint=True)
-    return buffer.getvalue().decode("utf-8")

@@ -115,6 +115,15 @@ def _results(data: dict[str, Any]) -> list[str]:
     return out
 
 
+def record_basis(record: EntryRecord, url: str, items: list[Item],
+                 source_names: Mapping[str, str]) -> tuple[str, tuple[Any, ...]]:
+    """The record's summary (for ``llms.txt``), and all :func:`record_page` makes its file from
+    (whose digest says whether the file must be made again)."""
+    data = record.dump()
+    names = [source_names.get(ref.get("id", "")) for ref in data.get("sources", [])]
+    return data.get("summary", ""), (record.kind, record.name, data, url, items, names)
+
+
 def record_page(record: EntryRecord, url: str, items: list[Item],
                 source_names: Mapping[str, str]) -> Page:
     """A built record as a :class:`Page` (its fields as the file sets them)."""

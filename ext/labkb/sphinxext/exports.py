@@ -13,7 +13,7 @@ from labkb.core.newsitem import News
 from labkb.core.people import Person
 from labkb.core.provenance import SourceDoc
 from labkb.core.schema import Project
-from labkb.outputs.graph_svg import graphml
+from labkb.outputs.graphml import graphml
 from labkb.outputs.knowledge import (
     EXPORT,
     EXPORT_SCHEMA,
@@ -65,7 +65,7 @@ def write_exports(app: Sphinx, exception: Exception | None) -> None:
     export = knowledge(knowledge_base(app.env), lambda doc: _url(app, doc), publications(app),
                        graph_json)
     write_if_changed(out / EXPORT, json.dumps(export, **JSON_DUMP) + "\n")
-    kept = Digests(app)  # GraphML through networkx: seconds at 5,000 entries, rarely changed
+    kept = Digests(app)  # GraphML again only when the graph changed
     kept.write(GRAPHML, digest(graph_json), lambda: graphml(graph))
     kept.save()
     write_if_changed(out / EXPORT_SCHEMA, json.dumps(knowledge_schema(), **JSON_DUMP) + "\n")

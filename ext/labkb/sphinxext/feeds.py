@@ -8,16 +8,19 @@ The content comes from the build's records and timeline, written by :mod:`labkb.
 from __future__ import annotations
 
 import functools
+import hashlib
 from html import escape
 from pathlib import Path
 from typing import Any
 
 from sphinx.application import Sphinx
 
-from labkb.core.news import SITE, Timeline
+from labkb.core.news import SITE, Item, Timeline
+from labkb.core.records import EntryRecord
+from labkb.outputs import llms
 from labkb.outputs.feeds import ATOM_TYPE, FEED_DIR, FeedMeta, atom, feed_path, feed_title
 from labkb.outputs.knowledge import write_if_changed
-from labkb.outputs.llms import LLMS, llms_txt, md_path, person_page, record_page
+from labkb.outputs.llms import LLMS, llms_txt, md_path, person_page, record_basis, record_page
 from labkb.sphinxext.bibindex import record_view
 from labkb.sphinxext.digests import Digests, digest
 from labkb.sphinxext.domain import cite_domain, kb_domain
@@ -106,6 +109,17 @@ def _papers_by_person(app: Sphinx) -> dict[str, list[tuple[str, str]]]:
     return out
 
 
+@functools.cache
+def _llms_code() -> str:
+    """The digest of the module laying the Markdown out: a new layout makes every file again."""
+    return hashlib.sha256(Path(llms.__file__).read_bytes()).hexdigest()
+
+
+def _markdown(record: EntryRecord, url: str, items: list[Item],
+              source_names: dict[str, str]) -> str:
+    return record_page(record, url, items, source_names).markdown()
+
+
 def write_llms(app: Sphinx, line: Timeline) -> None:
     """``llms.txt`` and the Markdown file of every record and person."""
     out = Path(app.outdir)
@@ -115,15 +129,19 @@ def write_llms(app: Sphinx, line: Timeline) -> None:
     base = _base(app)
     sections: dict[str, list[tuple[str, str, str]]] = {h: [] for h in KIND_HEADINGS.values()}
     sections["People"] = []
+    kept = Digests(app)  # a record's file made again only when what it is made from changed
+    code = _llms_code()
     for record in records:
         if record.kind == "person":  # a person entry: its Markdown is written below, as people's
             continue
-        md = md_path(record.docname)
-        page = record_page(record, _page_url(app, record.docname), line.about(record.id),
-                           source_names)
-        write_if_changed(out / md, page.markdown())
+        md, url, items = md_path(record.docname), _page_url(app, record.docname), \
+            line.about(record.id)
+        summary, basis = record_basis(record, url, items, source_names)
+        kept.write(md, digest((code, basis)),
+                   functools.partial(_markdown, record, url, items, source_names))
         sections[KIND_HEADINGS.get(record.kind, "Other")].append(
-            (record.name, f"{base}/{md}" if base else md, page.summary))
+            (record.name, f"{base}/{md}" if base else md, summary))
+    kept.save()
     papers = _papers_by_person(app)
     for person in people(app.env):
         named = [(r.name, f"{base}/{md_path(r.docname)}" if base else md_path(r.docname))
