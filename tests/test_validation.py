@@ -276,6 +276,8 @@ BAD_CONFIG = [
     ("kb_feed_length", "50", "must be a whole number of at least 1"),
     ("kb_search", "yes", "must be True or False"),
     ("kb_search_background", "yes", "must be True or False"),
+    ("kb_doctrees_kept", -1, "must be a whole number, 0 or more (0: no bound)"),
+    ("kb_doctrees_kept", 2.5, "must be a whole number, 0 or more (0: no bound)"),
 ]
 
 

@@ -49,6 +49,9 @@ OPTIONS: dict[str, tuple[Any, Literal["env", "html", ""], type, str]] = {
     "kb_site_summary": ("", "html", str, "one sentence about the site, for llms.txt"),
     "kb_feed_length": (50, "html", int, "items in each Atom feed: its newest (readers fetch a "
                        "feed again and again; a page lists every item)"),
+    "kb_doctrees_kept": (2000, "", int, "doctrees a serial build holds in memory from reading to "
+                         "writing; the others are read back from their files when written, so "
+                         "memory stays bounded at any size (0: hold them all, as Sphinx does)"),
 }
 #: RFC 4151 taggingEntity: authorityName "," date.
 TAG_AUTHORITY_RE = re.compile(r"^(?:[A-Za-z0-9][A-Za-z0-9.-]*|[^@\s,:]+@[A-Za-z0-9][A-Za-z0-9.-]*)"
@@ -106,6 +109,9 @@ def option_problem(name: str, value: Any, entry_dirs: Any, area_dir: Any) -> str
     if name in ("kb_max_authors", "kb_feed_length") and (
             isinstance(value, bool) or not isinstance(value, int) or value < 1):
         return "must be a whole number of at least 1"
+    if name == "kb_doctrees_kept" and (isinstance(value, bool) or not isinstance(value, int)
+                                       or value < 0):
+        return "must be a whole number, 0 or more (0: no bound)"
     return None
 
 
@@ -140,6 +146,7 @@ class KbConfig:
     tag_authority: str = OPTIONS["kb_tag_authority"][0]
     site_summary: str = OPTIONS["kb_site_summary"][0]
     feed_length: int = OPTIONS["kb_feed_length"][0]
+    doctrees_kept: int = OPTIONS["kb_doctrees_kept"][0]
 
     @classmethod
     def from_values(cls, values: Mapping[str, Any], locations: Mapping[str, str] | None = None

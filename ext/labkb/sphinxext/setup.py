@@ -9,7 +9,7 @@ from docutils import nodes
 from sphinx.application import Sphinx
 
 from labkb.core.version import __version__
-from labkb.sphinxext import collector
+from labkb.sphinxext import collector, doctree_memory
 from labkb.sphinxext.bibtex import check_bib, drop_unsafe_links, read_bib, safe_footcite_role
 from labkb.sphinxext.bibtex_domain import cached_bibtex_domain, use_quick_bibliography_transform
 from labkb.sphinxext.citations_html import use_citation_lists
@@ -170,6 +170,7 @@ def _setup_builds(app: Sphinx) -> None:
     app.connect("builder-inited", use_citation_lists, priority=600)  # after the theme's
     app.connect("builder-inited", collector.freeze, priority=1000)
     app.connect("build-finished", collector.unfreeze, priority=1000)
+    app.connect("doctree-read", doctree_memory.bound)
     app.connect("builder-inited", cache_templates)
     app.connect("html-collect-pages", search_page)
     app.connect("doctree-read", show_page_zh)
